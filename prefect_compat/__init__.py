@@ -1,0 +1,88 @@
+"""prefect-compat: a fast, drop-in engine for Prefect Core 0.13 / 1.x flows.
+
+Importing the package loads the configuration and sets up the context and logging,
+nothing more: the engine, results and executors load on first use (module
+`__getattr__` below), and optional libraries (boto3, google-cloud-storage, dask,
+distributed) only when a feature needs them. Importing this package never makes
+`import prefect` resolve here; see `install_alias` for that.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+from prefect_compat import _context
+from prefect_compat.configuration import config
+from prefect_compat.utilities.context import Context
+from prefect_compat.utilities.logging import configure_logging, get_logger
+
+
+def _seed_context() -> dict[str, Any]:
+    seed = dict(config.get("context") or {})
+    seed["config"] = config
+    seed["logger"] = get_logger()
+    return seed
+
+
+configure_logging(config)
+_context.configure_seed(_seed_context)
+context = Context()
+
+_LAZY_NAMES = {
+    "Task": "prefect_compat.core.task",
+    "Parameter": "prefect_compat.core.parameter",
+    "Flow": "prefect_compat.core.flow",
+    "task": "prefect_compat.utilities.tasks",
+    "tags": "prefect_compat.utilities.tasks",
+    "apply_map": "prefect_compat.utilities.tasks",
+    "mapped": "prefect_compat.utilities.edges",
+    "unmapped": "prefect_compat.utilities.edges",
+    "flatten": "prefect_compat.utilities.edges",
+    "case": "prefect_compat.tasks.control_flow",
+    "resource_manager": "prefect_compat.tasks.core.resource_manager",
+}
+_LAZY_MODULES = {
+    "core",
+    "engine",
+    "executors",
+    "exceptions",
+    "tasks",
+    "triggers",
+    "utilities",
+    "serialization",
+    "schedules",
+}
+
+__all__ = [
+    "Flow",
+    "Parameter",
+    "Task",
+    "apply_map",
+    "case",
+    "config",
+    "context",
+    "flatten",
+    "mapped",
+    "resource_manager",
+    "tags",
+    "task",
+    "unmapped",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY_NAMES.get(name)
+    if module is not None:
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value
+        return value
+    if name in _LAZY_MODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'prefect_compat' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY_NAMES) | _LAZY_MODULES)

@@ -1,0 +1,275 @@
+"""Load the configuration once: packaged defaults < user file < backend file < env vars.
+
+This module builds plain nested dicts; `configuration.Config` wraps the result for
+attribute access. It must stay cheap at import (it runs when `prefect_compat` is
+imported) and it must never import the rest of the package.
+
+Rules kept from Prefect so that existing user files and `PREFECT__*` variables mean
+the same thing here:
+
+* every string value, from files and env alike, has `$VAR`/`~` expanded and is then
+  cast: "true"/"false" (any case) become booleans, anything `ast.literal_eval` accepts
+  becomes that literal, everything else stays a string;
+* `${dotted.key}` refers to another key; a whole-value reference keeps the type of
+  the referenced value, a partial one splices in `str(value)`, an unknown one becomes
+  the empty string;
+* env vars may create keys that no file mentions.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime
+import os
+import re
+import sys
+import warnings
+from collections.abc import Iterable, Mapping, MutableMapping
+from typing import Any
+
+ENV_PREFIX = "PREFECT"
+DEFAULTS_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "config.toml")
+DEFAULT_USER_PATH = "~/.prefect/config.toml"
+DEFAULT_BACKEND_PATH = "~/.prefect/backend.toml"
+
+_INTERPOLATION = re.compile(r"\$\{([^${}]+)\}")
+_MAX_PASSES = 10
+
+
+class ConfigError(ValueError):
+    """A configuration file or key that cannot be used; the message names the fix."""
+
+
+def load_toml(path: str) -> dict[str, Any]:
+    """Parse one TOML file, turning syntax errors into a `ConfigError` that names the line."""
+    with open(path, "rb") as fh:
+        raw = fh.read()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"Config file {path} is not valid UTF-8 text ({exc}). Save it as UTF-8 TOML."
+        ) from exc
+    if sys.version_info >= (3, 11):
+        import tomllib
+
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(
+                f"Config file {path} is not valid TOML: {exc}. Fix the syntax at that line "
+                f"or point {ENV_PREFIX}__USER_CONFIG_PATH at another file."
+            ) from exc
+    import toml
+
+    try:
+        return dict(toml.loads(text))
+    except toml.TomlDecodeError as exc:
+        raise ConfigError(
+            f"Config file {path} is not valid TOML: {exc.msg} (line {exc.lineno}, column "
+            f"{exc.colno}). Fix the syntax at that line or point {ENV_PREFIX}__USER_CONFIG_PATH "
+            "at another file."
+        ) from exc
+
+
+def deep_merge(base: MutableMapping[str, Any], extra: Mapping[str, Any]) -> None:
+    """Merge `extra` into `base` in place; nested mappings merge, other values replace."""
+    for key, value in extra.items():
+        current = base.get(key)
+        if isinstance(value, Mapping) and isinstance(current, MutableMapping):
+            deep_merge(current, value)
+        elif isinstance(value, Mapping):
+            base[key] = _plain(value)
+        else:
+            base[key] = value
+
+
+def _plain(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _plain(v) if isinstance(v, Mapping) else v for k, v in mapping.items()}
+
+
+def cast_string(value: str) -> Any:
+    """Cast one config string the way Prefect does ("true" -> True, "[1]" -> [1], ...)."""
+    upper = value.upper()
+    if upper == "TRUE":
+        return True
+    if upper == "FALSE":
+        return False
+    try:
+        return ast.literal_eval(value)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return value
+
+
+def expand_string(value: str) -> str:
+    """Expand `$VAR`, `${VAR}` and a leading `~`, repeating until the value is stable."""
+    for _ in range(_MAX_PASSES):
+        expanded = os.path.expanduser(os.path.expandvars(value))
+        if expanded == value:
+            break
+        value = expanded
+    return value
+
+
+def env_overrides(
+    environ: Mapping[str, str], reserved: Iterable[str] = (), prefix: str = ENV_PREFIX
+) -> list[tuple[list[str], str]]:
+    """The (key path, raw value) pairs that `PREFIX__A__B=value` variables set.
+
+    A variable that cannot be used is skipped with a warning instead of failing the
+    import: a stray variable in a shell must not break every script.
+    """
+    reserved = set(reserved)
+    marker = prefix + "__"
+    found = []
+    for name, value in environ.items():
+        if not name.startswith(marker):
+            continue
+        parts = name[len(marker) :].split("__")
+        if not all(parts):
+            warnings.warn(
+                f"Ignoring environment variable {name}: empty key segment (use single "
+                "names between double underscores, e.g. PREFECT__FLOWS__CHECKPOINTING).",
+                stacklevel=3,
+            )
+            continue
+        lowered = [p.lower() for p in parts]
+        if reserved.intersection(lowered):
+            warnings.warn(
+                f"Ignoring environment variable {name}: a key in it clashes with a method "
+                "of Config (e.g. 'keys', 'copy'). Rename the key.",
+                stacklevel=3,
+            )
+            continue
+        # secret names keep their case: PREFECT__CONTEXT__SECRETS__MY_KEY -> MY_KEY
+        if len(parts) > 2 and lowered[:2] == ["context", "secrets"]:
+            lowered[2:] = parts[2:]
+        found.append((lowered, value))
+    return sorted(found)
+
+
+def set_path(tree: MutableMapping[str, Any], path: list[str], value: Any) -> None:
+    """Set `tree[a][b][c] = value`, creating sections (and replacing non-sections)."""
+    node = tree
+    for key in path[:-1]:
+        child = node.get(key)
+        if not isinstance(child, MutableMapping):
+            child = {}
+            node[key] = child
+        node = child
+    node[path[-1]] = value
+
+
+def get_path(tree: Mapping[str, Any], dotted: str) -> Any:
+    """Look up `a.b.c`; raises KeyError when any part is missing."""
+    node: Any = tree
+    for key in dotted.split("."):
+        if not isinstance(node, Mapping):
+            raise KeyError(dotted)
+        node = node[key]
+    return node
+
+
+def _walk(tree: MutableMapping[str, Any], fn: Any) -> None:
+    for key, value in list(tree.items()):
+        if isinstance(value, MutableMapping):
+            _walk(value, fn)
+        else:
+            tree[key] = fn(value)
+
+
+def _post_process(value: Any) -> Any:
+    if isinstance(value, str):
+        return cast_string(expand_string(value))
+    return value
+
+
+def interpolate(tree: MutableMapping[str, Any]) -> None:
+    """Resolve `${dotted.key}` references in place (at most ten passes, for nesting)."""
+
+    def resolve(value: Any) -> Any:
+        if not isinstance(value, str) or "${" not in value:
+            return value
+        whole = _INTERPOLATION.fullmatch(value)
+        if whole:
+            try:
+                return get_path(tree, whole.group(1))
+            except KeyError:
+                return ""
+
+        def splice(match: re.Match[str]) -> str:
+            try:
+                return str(get_path(tree, match.group(1)))
+            except KeyError:
+                return ""
+
+        return _INTERPOLATION.sub(splice, value)
+
+    for _ in range(_MAX_PASSES):
+        before = repr(tree)
+        _walk(tree, resolve)
+        if repr(tree) == before:
+            break
+
+
+def validate_keys(tree: Mapping[str, Any], reserved: Iterable[str], where: str = "") -> None:
+    """Refuse keys that would shadow methods of the Config class (`keys`, `copy`, ...)."""
+    reserved = set(reserved)
+    for key, value in tree.items():
+        dotted = f"{where}.{key}" if where else key
+        if key in reserved:
+            raise ConfigError(
+                f'Invalid config key: "{key}" (at "{dotted}"): it clashes with a method of '
+                "Config. Rename the key in your config file or environment."
+            )
+        if isinstance(value, Mapping):
+            validate_keys(value, reserved, dotted)
+
+
+def normalise_task_defaults(tree: MutableMapping[str, Any]) -> None:
+    """Turn the `tasks.defaults` sentinels into the values `Task.__init__` expects."""
+    tasks = tree.setdefault("tasks", {})
+    if not isinstance(tasks, MutableMapping):
+        tasks = tree["tasks"] = {}
+    defaults = tasks.setdefault("defaults", {})
+    if not isinstance(defaults, MutableMapping):
+        defaults = tasks["defaults"] = {}
+    defaults["max_retries"] = defaults.get("max_retries") or 0
+    delay = defaults.get("retry_delay")
+    if delay is False or delay is None:
+        defaults["retry_delay"] = None
+    elif isinstance(delay, (int, float)):
+        defaults["retry_delay"] = datetime.timedelta(seconds=delay)
+    timeout = defaults.get("timeout")
+    defaults["timeout"] = None if timeout is False or timeout is None else timeout
+
+
+def load_configuration(
+    path: str = DEFAULTS_PATH,
+    user_config_path: str | None = None,
+    backend_config_path: str | None = None,
+    env: Mapping[str, str] | None = None,
+    reserved: Iterable[str] = (),
+) -> dict[str, Any]:
+    """Build the full configuration tree as plain dicts (see the module docstring)."""
+    environ = os.environ if env is None else env
+    tree = load_toml(path)
+    for candidate in (user_config_path, backend_config_path):
+        expanded = expand_string(candidate) if candidate else ""
+        if expanded and os.path.isfile(expanded):
+            deep_merge(tree, load_toml(expanded))
+    for key_path, raw in env_overrides(environ, reserved):
+        set_path(tree, key_path, raw)
+    _walk(tree, _post_process)
+    interpolate(tree)
+    validate_keys(tree, reserved)
+    normalise_task_defaults(tree)
+    return tree
+
+
+def default_paths(env: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """The user and backend file paths, honouring their PREFECT__*_PATH overrides."""
+    environ = os.environ if env is None else env
+    user = environ.get(f"{ENV_PREFIX}__USER_CONFIG_PATH", DEFAULT_USER_PATH)
+    backend = environ.get(f"{ENV_PREFIX}__BACKEND_CONFIG_PATH", DEFAULT_BACKEND_PATH)
+    return user, backend

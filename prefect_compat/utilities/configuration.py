@@ -1,0 +1,47 @@
+"""`set_temporary_config`: change config keys for the length of a `with` block."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, MutableMapping
+from contextlib import contextmanager
+from typing import Any
+
+from prefect_compat.configuration import Config, config
+
+__all__ = ["set_temporary_config"]
+
+
+@contextmanager
+def set_temporary_config(temp_config: Mapping[str, Any]) -> Iterator[Config]:
+    """Set dotted keys (`{"flows.checkpointing": True}`) on the global config; undo on exit.
+
+    Values are stored as given (no string casting, as in Prefect). Everything changed
+    inside the block, by this call or by anything else, is restored on exit, also when
+    the block raises. The restore works in place, so objects holding a reference to
+    the config or to one of its sections keep seeing the live values. This snapshots
+    the config once per block; it is a test/setup helper, not a hot path.
+    """
+    snapshot = config.to_dict()
+    try:
+        for dotted, value in temp_config.items():
+            node: MutableMapping[str, Any] = config
+            *sections, last = dotted.split(".")
+            for name in sections:
+                if not isinstance(node.get(name), MutableMapping):
+                    node[name] = Config()
+                node = node[name]
+            node[last] = value
+        yield config
+    finally:
+        _restore(config, snapshot)
+
+
+def _restore(node: MutableMapping[str, Any], snapshot: Mapping[str, Any]) -> None:
+    for key in [k for k in node if k not in snapshot]:
+        del node[key]
+    for key, value in snapshot.items():
+        current = node.get(key)
+        if isinstance(value, Mapping) and isinstance(current, MutableMapping):
+            _restore(current, value)
+        else:
+            node[key] = value
