@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from prefect_compat.configuration import Config, config
+from prefect_compat.utilities.context import Context
 
 __all__ = ["set_temporary_config"]
 
@@ -31,7 +32,10 @@ def set_temporary_config(temp_config: Mapping[str, Any]) -> Iterator[Config]:
                     node[name] = Config()
                 node = node[name]
             node[last] = value
-        yield config
+        # usually the context's config *is* `config` and this pushes a one-key frame; inside
+        # a `context(config=...)` block it merges, so that block's config sees the values too
+        with Context()(config=config):
+            yield config
     finally:
         _restore(config, snapshot)
 

@@ -43,20 +43,25 @@ def _make_handler(settings: Any) -> logging.Handler:
     return handler
 
 
+def _level(value: Any) -> Any:
+    # a level name in any case ("debug"), or a number (PREFECT__LOGGING__LEVEL=10 casts to int)
+    return value.upper() if isinstance(value, str) else value
+
+
 def configure_logging(config: Any = None) -> logging.Logger:
     """(Re)configure the `prefect` logger and any extra loggers from `config.logging`."""
     if config is None:
         from prefect_compat.configuration import config
     settings = config.logging
     root = logging.getLogger(ROOT_NAME)
-    root.setLevel(str(settings.level).upper())
+    root.setLevel(_level(settings.level))
     handler = _make_handler(settings)
     for logger in [root] + [logging.getLogger(n) for n in settings.get("extra_loggers") or []]:
         for old in [h for h in logger.handlers if getattr(h, _HANDLER_FLAG, False)]:
             logger.removeHandler(old)
         logger.addHandler(handler)
         if logger is not root:
-            logger.setLevel(str(settings.level).upper())
+            logger.setLevel(_level(settings.level))
     return root
 
 
