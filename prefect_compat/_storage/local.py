@@ -1,0 +1,70 @@
+"""LocalStorage: files under a root directory, written atomically.
+
+A write goes to a temporary file in the target's own directory (same filesystem),
+is flushed and fsync'd, then `os.replace`d onto the final name; on any failure the
+temporary file is removed. A reader therefore sees either the old file, the new
+file, or none — never a partial one, even if the process is killed mid-write.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+from prefect_compat._storage.base import NotFound, StorageError, contained_path
+
+__all__ = ["LocalStorage"]
+
+
+class LocalStorage:
+    """Storage rooted at `root` (relative keys resolve inside it)."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+
+    def path(self, key: str) -> str:
+        return contained_path(self.root, key)
+
+    def read_bytes(self, key: str) -> bytes:
+        path = self.path(key)
+        try:
+            with open(path, "rb") as fh:
+                return fh.read()
+        except FileNotFoundError as exc:
+            raise NotFound(f"No result stored at {path!r}") from exc
+        except OSError as exc:
+            raise StorageError(f"Cannot read {path!r}: {exc.strerror or exc}") from exc
+
+    def write_bytes(self, key: str, data: bytes) -> str:
+        path = self.path(key)
+        directory = os.path.dirname(path) or "."
+        try:
+            os.makedirs(directory, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".part")
+        except OSError as exc:
+            raise StorageError(f"Cannot write {path!r}: {exc.strerror or exc}") from exc
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException as exc:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+            if isinstance(exc, OSError):
+                raise StorageError(f"Cannot write {path!r}: {exc.strerror or exc}") from exc
+            raise
+        return path
+
+    def exists(self, key: str) -> bool:
+        return os.path.isfile(self.path(key))
+
+    def delete(self, key: str) -> None:
+        path = self.path(key)
+        try:
+            os.unlink(path)
+        except FileNotFoundError as exc:
+            raise NotFound(f"No result stored at {path!r}") from exc

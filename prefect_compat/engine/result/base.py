@@ -1,0 +1,147 @@
+"""`Result`: a value plus where it is (or will be) stored and how it is serialized.
+
+Results are immutable by copy: `copy`, `from_value`, `format`, `read` and `write`
+return a new object and never change the receiver, so one task-level Result (with
+its location template) can be shared by every run of that task. `copy` and
+`from_value` run once per task run, so they copy `__dict__` directly instead of
+going through the `copy` module.
+
+The base class cannot persist anything: `exists`/`read`/`write` raise
+`ResultNotImplementedError`, which the engine treats as "keep the value in memory".
+Storage-backed subclasses live in `prefect_compat.engine.results`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from datetime import datetime, timezone
+from typing import Any, Callable, TypeVar, Union
+
+from prefect_compat.engine.serializers import PickleSerializer, Serializer
+
+__all__ = ["NoResult", "NoResultType", "Result", "ResultNotImplementedError"]
+
+R = TypeVar("R", bound="Result")
+
+Location = Union[str, Callable[..., str], None]
+
+
+class ResultNotImplementedError(NotImplementedError):
+    """A storage operation was asked of a Result class that has no storage."""
+
+
+def _not_implemented(result: Result, operation: str) -> ResultNotImplementedError:
+    return ResultNotImplementedError(
+        f"{type(result).__name__}.{operation}() is not available: the base Result class "
+        "keeps values in memory only. Give the task or flow a storage-backed Result "
+        "(e.g. result=LocalResult(dir=...), S3Result or PrefectResult) to persist or "
+        "look up values."
+    )
+
+
+class Result:
+    """A value, its storage location (str template, callable, or None) and serializer."""
+
+    # Class-level default so subclasses that skip Result.__init__ still format.
+    _formatter: Callable[..., str] | None = None
+
+    def __init__(
+        self,
+        value: Any = None,
+        location: Location = None,
+        serializer: Serializer | None = None,
+    ) -> None:
+        self.value = value
+        self.serializer = PickleSerializer() if serializer is None else serializer
+        if location is None or isinstance(location, str):
+            self.location = location
+        elif isinstance(location, os.PathLike):
+            self.location = os.fspath(location)
+        elif callable(location):
+            self._formatter = location
+            self.location = None
+        else:
+            raise TypeError(
+                f"Result location must be a str template, a callable returning a str, or "
+                f"None; got {type(location).__name__} ({location!r})."
+            )
+
+    @property
+    def logger(self) -> logging.Logger:
+        """`prefect.<ClassName>`: looked up on use, so building a Result stays cheap."""
+        return logging.getLogger(f"prefect.{type(self).__name__}")
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self.value!r}>"
+
+    def __eq__(self, other: object) -> bool:
+        """Same exact type and equal public attributes (value, location, serializer, ...)."""
+        if type(self) is not type(other):
+            return False
+        return _public(self.__dict__) == _public(other.__dict__)
+
+    __hash__ = None  # type: ignore[assignment]  # equal-by-value and mutable
+
+    def copy(self: R) -> R:
+        """A shallow copy (shares the value and the serializer)."""
+        new = self.__class__.__new__(self.__class__)
+        new.__dict__.update(self.__dict__)
+        return new
+
+    def from_value(self: R, value: Any) -> R:
+        """A copy holding `value` and no location (the value is not stored anywhere)."""
+        new = self.__class__.__new__(self.__class__)
+        new.__dict__.update(self.__dict__)
+        new.location = None
+        new.value = value
+        return new
+
+    @property
+    def default_location(self) -> str:
+        """`YYYY/M/D/<uuid4>.prefect_result` (UTC date, no zero padding)."""
+        now = datetime.now(timezone.utc)
+        return f"{now.year}/{now.month}/{now.day}/{uuid.uuid4()}.prefect_result"
+
+    def format(self: R, **kwargs: Any) -> R:
+        """A copy whose location is rendered from `kwargs`.
+
+        A str location is a `str.format` template (a missing key raises KeyError); a
+        callable location is called with the kwargs; no location gives
+        `default_location`.
+        """
+        new = self.copy()
+        if isinstance(self.location, str):
+            new.location = self.location.format(**kwargs)
+        elif self._formatter is not None:
+            new.location = self._formatter(**kwargs)
+        else:
+            new.location = new.default_location
+        return new
+
+    def exists(self, location: str, **kwargs: Any) -> bool:
+        """Whether a value is stored at `location` (formatted with `kwargs`)."""
+        raise _not_implemented(self, "exists")
+
+    def read(self: R, location: str) -> R:
+        """A copy holding the value stored at `location`."""
+        raise _not_implemented(self, "read")
+
+    def write(self: R, value_: Any, **kwargs: Any) -> R:
+        """Store `value_`; returns a copy with the value and its rendered location."""
+        raise _not_implemented(self, "write")
+
+
+def _public(attrs: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in attrs.items() if not key.startswith("_")}
+
+
+class NoResultType(Result):
+    """The type of `NoResult`: a state that carries no result at all.
+
+    Distinct from `Result(value=None)`, which is a result whose value is None.
+    """
+
+
+NoResult = NoResultType()

@@ -1,0 +1,9 @@
+"""`prefect.engine.results`: the Result classes, one module each."""
+
+from __future__ import annotations
+
+from prefect_compat.engine.results.constant_result import ConstantResult
+from prefect_compat.engine.results.local_result import LocalResult
+from prefect_compat.engine.results.prefect_result import PrefectResult
+
+__all__ = ["ConstantResult", "LocalResult", "PrefectResult"]
