@@ -6,6 +6,8 @@ import pytest
 
 import prefect_compat
 
+pytest_plugins = ["tests.fixtures.servers"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_context():

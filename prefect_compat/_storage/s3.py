@@ -1,0 +1,172 @@
+"""S3Storage: results as objects in one S3 bucket, keyed by their location.
+
+boto3 is imported on first use (`_lazy.require`), never at module import. The
+client is built lazily and cached twice: on the instance, and per process under
+its resolved settings, so a Result unpickled once per task on a Dask worker reuses
+one client instead of paying ~100 ms for a new session each time. The instance
+cache is dropped on pickling; clients never travel between processes.
+
+A write is one `put_object` (S3 makes a single PUT visible all at once, never
+partially); `exists` is a HEAD request and never downloads the object. botocore
+errors are translated here, at the boundary, into `StorageError` / `NotFound`
+chained with `from`, with messages naming bucket, key and S3's reason.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from contextlib import closing, contextmanager
+from types import ModuleType
+from typing import Any, Dict, Iterator, Tuple
+
+from prefect_compat._lazy import require
+from prefect_compat._storage.base import NotFound, StorageError
+
+__all__ = ["S3Storage", "make_s3_client"]
+
+_MISSING_CODES = frozenset({"NoSuchKey", "404", "NotFound"})
+_CREDENTIAL_NAMES = (
+    ("aws_access_key_id", "ACCESS_KEY"),
+    ("aws_secret_access_key", "SECRET_ACCESS_KEY"),
+    ("aws_session_token", "SESSION_TOKEN"),
+)
+_CLIENTS: Dict[Tuple[Any, ...], Any] = {}
+_CLIENTS_LOCK = threading.Lock()
+_MAX_CLIENTS = 16
+
+
+def _boto3() -> ModuleType:
+    return require("boto3", extra="aws", feature="S3Result")
+
+
+def _botocore_exceptions() -> ModuleType:
+    return require("botocore.exceptions", extra="aws", feature="S3Result")
+
+
+def _client_kwargs(boto3_kwargs: Dict[str, Any]) -> Dict[str, Any]:
+    """boto3 client kwargs with credentials resolved.
+
+    Order: explicit `aws_*` keys (or a Prefect-style `credentials` dict) in
+    `boto3_kwargs`, else `context.secrets["AWS_CREDENTIALS"]`, else nothing, which
+    leaves boto3's default chain (env, config files, instance role) in charge.
+    """
+    kwargs = dict(boto3_kwargs)
+    credentials = kwargs.pop("credentials", None)
+    if credentials is None and "aws_access_key_id" not in kwargs:
+        from prefect_compat import context
+
+        credentials = (context.get("secrets") or {}).get("AWS_CREDENTIALS")
+    if credentials:
+        for kwarg, secret_key in _CREDENTIAL_NAMES:
+            if credentials.get(secret_key) is not None:
+                kwargs.setdefault(kwarg, credentials[secret_key])
+    return kwargs
+
+
+def make_s3_client(boto3_kwargs: Dict[str, Any]) -> Any:
+    """An S3 client for `boto3_kwargs` (endpoint_url, region_name, config, ...)."""
+    boto3 = _boto3()
+    kwargs = _client_kwargs(boto3_kwargs)
+    # Keyed on everything boto3 reads: the kwargs and the AWS_* environment.
+    env = sorted(item for item in os.environ.items() if item[0].startswith("AWS_"))
+    key = (os.getpid(), *sorted((name, _frozen(value)) for name, value in kwargs.items()), *env)
+    with _CLIENTS_LOCK:
+        client = _CLIENTS.get(key)
+        if client is None:
+            if len(_CLIENTS) >= _MAX_CLIENTS:  # bounded: drop the oldest
+                del _CLIENTS[next(iter(_CLIENTS))]
+            # A Session per client: boto3's shared default session is not thread-safe.
+            client = _CLIENTS[key] = boto3.session.Session().client("s3", **kwargs)
+    return client
+
+
+def _frozen(value: Any) -> str:
+    """A stable text for a kwarg; objects such as botocore's Config by their fields."""
+    if hasattr(value, "__dict__") and not isinstance(value, type):
+        return f"{type(value).__qualname__}{sorted(vars(value).items())!r}"
+    return repr(value)
+
+
+class S3Storage:
+    """Objects in `bucket`; the location recorded for a key is the key itself."""
+
+    def __init__(
+        self,
+        bucket: str,
+        boto3_kwargs: Dict[str, Any] | None = None,
+        upload_options: Dict[str, Any] | None = None,
+    ) -> None:
+        self.bucket = bucket
+        self.boto3_kwargs = dict(boto3_kwargs or {})
+        self.upload_options = dict(upload_options or {})
+        self._client: Any = None
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            self._client = make_s3_client(self.boto3_kwargs)
+        return self._client
+
+    def __getstate__(self) -> Dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_client"] = None
+        return state
+
+    def _where(self, key: str) -> str:
+        return f"S3 bucket {self.bucket!r}, key {key!r}"
+
+    def _check(self, key: str) -> str:
+        if not key or ".." in key.split("/"):
+            raise StorageError(
+                f"Location {key!r} escapes its prefix in S3 bucket {self.bucket!r}: use a "
+                "non-empty key with no '..' segments."
+            )
+        return key
+
+    @contextmanager
+    def _translated(self, action: str, key: str) -> Iterator[None]:
+        """Turn botocore errors raised inside the block into StorageError / NotFound."""
+        errors = _botocore_exceptions()
+        try:
+            yield
+        except errors.ClientError as exc:
+            error = exc.response.get("Error", {})
+            code = str(error.get("Code", "Unknown"))
+            reason = f"{code}: {error.get('Message') or exc}"
+            if code in _MISSING_CODES:
+                raise NotFound(f"No result stored in {self._where(key)} ({reason})") from exc
+            raise StorageError(f"Cannot {action} {self._where(key)}: {reason}") from exc
+        except errors.NoCredentialsError as exc:
+            raise StorageError(
+                f"Cannot {action} {self._where(key)}: {exc}. Pass aws_access_key_id/"
+                "aws_secret_access_key in boto3_kwargs, set the AWS_CREDENTIALS secret in "
+                "context, or configure boto3 (environment, profile or instance role)."
+            ) from exc
+        except errors.BotoCoreError as exc:
+            raise StorageError(f"Cannot {action} {self._where(key)}: {exc}") from exc
+
+    def read_bytes(self, key: str) -> bytes:
+        with self._translated("read", self._check(key)):
+            body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"]
+            with closing(body):
+                return bytes(body.read())  # a broken stream is translated too
+
+    def write_bytes(self, key: str, data: bytes) -> str:
+        with self._translated("write", self._check(key)):
+            self.client.put_object(Bucket=self.bucket, Key=key, Body=data, **self.upload_options)
+        return key
+
+    def exists(self, key: str) -> bool:
+        try:
+            with self._translated("check", self._check(key)):
+                self.client.head_object(Bucket=self.bucket, Key=key)
+        except NotFound:
+            return False
+        return True
+
+    def delete(self, key: str) -> None:
+        """Delete `key`; NotFound if absent (S3's DELETE itself succeeds on missing keys)."""
+        with self._translated("delete", self._check(key)):
+            self.client.head_object(Bucket=self.bucket, Key=key)
+            self.client.delete_object(Bucket=self.bucket, Key=key)
