@@ -1,0 +1,99 @@
+"""Mapping: decide a mapped task's width and give each child its slice of upstream.
+
+The parent of a mapped task runs a short pipeline (ready? upstream finished?
+skipped?) that ends in `check_task_ready_to_map`, which yields `Mapped` with the
+width, or Failed when nothing can be mapped. Then every child i gets:
+
+  * mapped edge, Mapped upstream      -> that upstream's child state i
+  * mapped edge, plain upstream       -> a copy of the upstream state whose result is value[i]
+  * unmapped edge                     -> the upstream state as is (a Mapped parent whose
+                                         result is the list of its children's results)
+
+`flattened` edges see their upstream value flattened by one level first. States are
+never mutated: slices are new state objects sharing everything but `_result`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prefect_compat._engine.pipeline import EndRun, TaskRun
+from prefect_compat.engine.result.base import Result
+from prefect_compat.engine.state import Failed, Mapped, State, Success
+
+__all__ = ["check_task_ready_to_map", "child_upstream", "flatten_value"]
+
+
+def flatten_value(value: Any) -> list[Any]:
+    """One level of flattening: [[1, 2], [3]] -> [1, 2, 3]; non-sequences stay items."""
+    out: list[Any] = []
+    for item in value:
+        if isinstance(item, (list, tuple)):
+            out.extend(item)
+        else:
+            out.append(item)
+    return out
+
+
+def _with_value(state: State, value: Any) -> State:
+    new = state.__class__.__new__(state.__class__)
+    new.__dict__.update(state.__dict__)
+    new._result = state._result.from_value(value)
+    return new
+
+
+def _mapped_items(edge: Any, state: State) -> Any:
+    """The sequence a mapped edge iterates over (children states or plain values)."""
+    if isinstance(state, Mapped):
+        if edge.flattened:
+            return flatten_value(s.result for s in state.map_states)
+        return state.map_states
+    value = state.result
+    return flatten_value(value) if edge.flattened else value
+
+
+def check_task_ready_to_map(run: TaskRun) -> None:
+    """End the parent's pipeline with Mapped(width) or a Failed that says why."""
+    widths = []
+    mappable = False
+    for edge, state in run.upstream.items():
+        if not edge.mapped or not state.is_successful():
+            continue
+        mappable = True
+        items = _mapped_items(edge, state)
+        if not hasattr(items, "__getitem__") or not hasattr(items, "__len__"):
+            raise EndRun(Failed("At least one upstream state has an unmappable result."))
+        widths.append(len(items))
+    if not mappable:
+        raise EndRun(Failed("No upstream states can be mapped over."))
+    raise EndRun(Mapped("Ready to proceed with mapping.", n_map_states=min(widths)))
+
+
+def child_upstream(upstream: dict[Any, State], width: int) -> list[dict[Any, State]]:
+    """Per-child upstream dicts for children 0..width-1."""
+    per_edge = []
+    for edge, state in upstream.items():
+        if edge.mapped:
+            items = _mapped_items(edge, state)
+            if isinstance(state, Mapped) and not edge.flattened:
+                per_edge.append((edge, items, None))
+            elif isinstance(state, Mapped):
+                per_edge.append((edge, items, Success(result=Result())))
+            else:
+                per_edge.append((edge, items, state))
+        elif edge.flattened and not isinstance(state, Mapped):
+            per_edge.append((edge, None, _with_value(state, flatten_value(state.result))))
+        else:
+            per_edge.append((edge, None, state))
+    children = []
+    for i in range(width):
+        child: dict[Any, State] = {}
+        for edge, items, state in per_edge:
+            if items is None:
+                child[edge] = state
+            elif state is None:
+                child[edge] = items[i]
+            else:
+                child[edge] = _with_value(state, items[i])
+        children.append(child)
+    return children

@@ -1,0 +1,334 @@
+"""The life of one task run as a fixed tuple of step functions.
+
+A step takes the `TaskRun` and either returns (go on) or raises `EndRun(state)` to
+stop with a final state. The steps a task needs are chosen once per flow run in
+`plan.py` (no target -> no target step, no retries -> no retry step), so a plain task
+runs: ready? -> upstream finished? -> upstream skipped? -> inputs -> trigger ->
+running -> run -> done. Names follow Prefect's TaskRunner checks so its users can
+map one onto the other.
+
+Every state change goes through `transition()`, which calls the task's state
+handlers, then the runner-level handlers, and is the only place a State is replaced.
+Upstream states are read, never mutated.
+
+User code (task bodies, triggers, handlers) is guarded here: its exceptions become
+Failed / TriggerFailed states that keep the exception as their result, unless
+`raise_on_exception` is set in the context.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from prefect_compat import _context
+from prefect_compat.engine import signals
+from prefect_compat.engine.result.base import ResultNotImplementedError
+from prefect_compat.engine.state import (
+    Cached,
+    Failed,
+    Looped,
+    Mapped,
+    Pending,
+    Retrying,
+    Running,
+    Scheduled,
+    Skipped,
+    State,
+    Success,
+    TimedOut,
+    TriggerFailed,
+)
+from prefect_compat.exceptions import TaskTimeoutSignal
+
+__all__ = ["EndRun", "TaskRun", "run_steps", "transition"]
+
+RUNNER_LOGGER = logging.getLogger("prefect.TaskRunner")
+SKIP_MESSAGE = (
+    "Upstream task was skipped; if this was not the intended behavior, consider changing "
+    "`skip_on_upstream_skip=False` for this task."
+)
+
+
+class EndRun(Exception):
+    """Internal: stop the pipeline with `state` as the task's final state."""
+
+    def __init__(self, state: State) -> None:
+        super().__init__(state)
+        self.state = state
+
+
+class TaskRun:
+    """Mutable bookkeeping for one run of one task (or one mapped child)."""
+
+    __slots__ = ("frame", "inputs", "plan", "raw_inputs", "state", "upstream")
+
+    def __init__(self, plan: Any, state: State, upstream: dict[Any, State], frame: dict) -> None:
+        self.plan = plan
+        self.state = state
+        self.upstream = upstream
+        self.frame = frame
+        self.inputs: dict[str, Any] = {}
+        self.raw_inputs: dict[str, Any] = {}
+
+
+def label(run: TaskRun) -> str:
+    return run.frame.get("task_full_name") or run.plan.name
+
+
+# -- transitions ---------------------------------------------------------------------
+
+
+def transition(run: TaskRun, new: State) -> State:
+    """Move the run to `new`, letting task handlers then runner handlers replace it."""
+    old = run.state
+    if new is old:
+        return new
+    for handler, owner in run.plan.handlers:
+        new = _call_handler(run, handler, owner, old, new)
+    run.state = new
+    return new
+
+
+def _call_handler(run: TaskRun, handler: Callable, owner: Any, old: State, new: State) -> State:
+    try:
+        replaced = handler(owner, old, new)
+    except (signals.ENDRUN, signals.PAUSE):
+        raise
+    except signals.PrefectStateSignal as sig:
+        return sig.state
+    except Exception as exc:  # noqa: BLE001 - user handler code: becomes the task's state
+        if _context.get("raise_on_exception"):
+            raise
+        run.plan.logger.exception("Task '%s': unexpected error in a state handler", label(run))
+        run.state = Failed(
+            f"Unexpected error while calling state handlers: {exc!r} (task '{label(run)}', "
+            f"handler {getattr(handler, '__name__', handler)!r})",
+            result=exc,
+        )
+        raise EndRun(run.state) from exc
+    return new if replaced is None else replaced
+
+
+def run_steps(run: TaskRun, steps: tuple) -> State:
+    """Run `steps` in order; the final state (also set on `run.state`) is returned."""
+    try:
+        for step in steps:
+            step(run)
+    except EndRun as stop:
+        if stop.state is not run.state:
+            transition(run, stop.state)
+    except signals.ENDRUN as stop:
+        transition(run, stop.state)
+    except Exception as exc:  # noqa: BLE001 - engine-step failure (template, storage, ...)
+        if _context.get("raise_on_exception"):
+            raise
+        run.plan.logger.error("Task '%s': unexpected error", label(run), exc_info=True)
+        transition(run, Failed(f"Unexpected error: {exc!r} (task '{label(run)}')", result=exc))
+    return run.state
+
+
+# -- steps ------------------------------------------------------------------------------
+
+
+def check_task_is_ready(run: TaskRun) -> None:
+    state = run.state
+    if isinstance(state, (Pending, Mapped, Cached)):
+        if isinstance(state, Scheduled) and (
+            state.start_time is None or state.start_time > datetime.now(timezone.utc)
+        ):
+            raise EndRun(state)
+        return
+    raise EndRun(state)
+
+
+def check_upstream_finished(run: TaskRun) -> None:
+    for edge, state in run.upstream.items():
+        if not state.is_finished():
+            raise EndRun(run.state)
+        if isinstance(state, Mapped) and not getattr(edge, "mapped", False):
+            for child in state.map_states:
+                if not child.is_finished():
+                    raise EndRun(run.state)
+
+
+def check_upstream_skipped(run: TaskRun) -> None:
+    for edge, state in run.upstream.items():
+        if isinstance(state, Skipped):
+            raise EndRun(Skipped(SKIP_MESSAGE, result=None))
+        reduced = isinstance(state, Mapped) and not getattr(edge, "mapped", False)
+        if reduced and any(isinstance(child, Skipped) for child in state.map_states):
+            raise EndRun(Skipped(SKIP_MESSAGE, result=None))
+
+
+def get_task_inputs(run: TaskRun) -> None:
+    inputs = run.inputs
+    raw = run.raw_inputs
+    for edge, state in run.upstream.items():
+        key = edge.key
+        if key is not None:
+            result = state._result
+            inputs[key] = result
+            raw[key] = result.value
+
+
+def set_task_run_name(run: TaskRun) -> None:
+    from prefect_compat._engine.templating import formatting_kwargs
+
+    template = run.plan.task.task_run_name
+    kwargs = formatting_kwargs(run)
+    name = template(**kwargs) if callable(template) else template.format(**kwargs)
+    run.frame["task_run_name"] = name
+
+
+def check_task_trigger(run: TaskRun) -> None:
+    try:
+        passed = run.plan.trigger(run.upstream)
+    except (signals.ENDRUN, signals.PAUSE):
+        raise
+    except signals.PrefectStateSignal as sig:
+        raise EndRun(sig.state) from None
+    except Exception as exc:  # noqa: BLE001 - user trigger code
+        if _context.get("raise_on_exception"):
+            raise
+        raise EndRun(
+            TriggerFailed(f"Unexpected error while checking task trigger: {exc!r}", result=exc)
+        ) from exc
+    if not passed:
+        raise EndRun(TriggerFailed("Trigger failed"))
+
+
+def set_task_to_running(run: TaskRun) -> None:
+    if not isinstance(run.state, Pending) and not isinstance(run.state, (Mapped, Cached)):
+        raise EndRun(run.state)
+    transition(run, Running("Starting task run."))
+
+
+def get_task_run_state(run: TaskRun) -> None:
+    """Call the task, checkpoint the value, and move to the resulting state."""
+    plan = run.plan
+    try:
+        value = plan.call(run)
+    except signals.ENDRUN:
+        raise
+    except signals.SUCCESS as sig:
+        _finish_signal(run, sig, checkpoint=True)
+        return
+    except signals.LOOP as sig:
+        _finish_signal(run, sig, checkpoint=True)
+        return
+    except signals.PrefectStateSignal as sig:
+        transition(run, sig.state)
+        return
+    except TaskTimeoutSignal as exc:
+        transition(run, TimedOut("Task timed out during execution.", result=exc))
+        return
+    except Exception as exc:  # noqa: BLE001 - THE task boundary: user errors become Failed
+        if _context.get("raise_on_exception"):
+            raise
+        plan.logger.error(
+            "Task '%s': Exception encountered during task execution!", label(run), exc_info=True
+        )
+        message = f"Error during execution of task: {exc!r} (task '{label(run)}')"
+        transition(run, Failed(message, result=exc))
+        return
+    result = plan.store(run, value)
+    transition(run, Success("Task run succeeded.", result=result))
+
+
+def _finish_signal(run: TaskRun, sig: Any, checkpoint: bool) -> None:
+    state = sig.state
+    value = state.result
+    if checkpoint and value is not sig:
+        state._result = run.plan.store(run, value)
+    if isinstance(state, Looped) and state.loop_count in (None, 1):
+        state.loop_count = run.frame.get("task_loop_count", 1)
+    transition(run, state)
+
+
+def store_value(run: TaskRun, value: Any) -> Any:
+    """The single checkpoint hook: persist `value` through the task's Result when due."""
+    plan = run.plan
+    result = plan.result
+    if value is not None and plan.checkpoint and _context.get("checkpointing") is True:
+        from prefect_compat._engine.templating import formatting_kwargs
+
+        try:
+            return result.write(value, **formatting_kwargs(run))
+        except ResultNotImplementedError:
+            pass
+    return result.from_value(value)
+
+
+def cache_result(run: TaskRun) -> None:
+    state = run.state
+    if not isinstance(state, Success) or isinstance(state, (Skipped, Cached, Mapped)):
+        return
+    plan = run.plan
+    now = datetime.now(timezone.utc)
+    cached = Cached(
+        message=state.message,
+        result=state._result,
+        cached_inputs=dict(run.inputs),
+        cached_parameters=_context.get("parameters"),
+        cached_result_expiration=now + plan.task.cache_for,
+    )
+    transition(run, cached)
+
+
+def check_for_retry(run: TaskRun) -> None:
+    state = run.state
+    plan = run.plan
+    if not isinstance(state, Failed):
+        return
+    run_count = run.frame.get("task_run_count", 1)
+    if run_count > plan.max_retries:
+        return
+    retry_on = plan.task.retry_on
+    if retry_on and not isinstance(state.result, tuple(retry_on)):
+        return
+    delay = plan.retry_delay
+    start = datetime.now(timezone.utc) + delay if delay else datetime.now(timezone.utc)
+    message = f"Retrying Task (after attempt {run_count} of {plan.max_retries + 1})"
+    retry_context = {}
+    if "task_loop_count" in run.frame:
+        retry_context["_loop_count"] = run.frame["task_loop_count"]
+        retry_context["_loop_result"] = run.frame.get("task_loop_result")
+    transition(
+        run,
+        Retrying(
+            message,
+            result=state._result,
+            start_time=start,
+            run_count=run_count,
+            context=retry_context,
+        ),
+    )
+
+
+def check_task_is_cached(run: TaskRun) -> None:
+    from prefect_compat._engine.caching import check_cache
+
+    check_cache(run)
+
+
+def check_target(run: TaskRun) -> None:
+    from prefect_compat._engine.caching import check_target as _check_target
+
+    _check_target(run)
+
+
+def call_plain(run: TaskRun) -> Any:
+    return run.plan.task.run(**run.raw_inputs)
+
+
+def call_with_options(run: TaskRun) -> Any:
+    """Task call honouring `timeout` and `log_stdout` (only tasks that set them pay)."""
+    from prefect_compat._engine.timeouts import call_with_timeout, stdout_to_logger
+
+    task = run.plan.task
+    if task.log_stdout:
+        with stdout_to_logger(run.plan.logger):
+            return call_with_timeout(task, run.raw_inputs, task.timeout)
+    return call_with_timeout(task, run.raw_inputs, task.timeout)

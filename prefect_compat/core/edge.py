@@ -1,0 +1,73 @@
+"""`Edge`: one dependency between two tasks, optionally feeding an argument (`key`).
+
+Edges are plain values: equal when their tasks (by identity), key and flags are
+equal, so a Flow keeps them in a set. The engine reads the five fields directly.
+"""
+
+from __future__ import annotations
+
+import keyword
+from typing import Any
+
+__all__ = ["Edge"]
+
+
+class Edge:
+    """`upstream_task` runs first; its result is passed as argument `key` if one is set.
+
+    `mapped` makes the downstream task run once per item of the upstream result;
+    `flattened` flattens that result by one level first.
+    """
+
+    __slots__ = ("downstream_task", "flattened", "key", "mapped", "upstream_task")
+
+    def __init__(  # noqa: PLR0913 - Prefect's public signature
+        self,
+        upstream_task: Any,
+        downstream_task: Any,
+        key: str | None = None,
+        mapped: bool = False,
+        flattened: bool = False,
+    ) -> None:
+        if key is not None and not (
+            isinstance(key, str) and key.isidentifier() and not keyword.iskeyword(key)
+        ):
+            raise ValueError(
+                f'Key must be a valid identifier (received "{key}"): an edge key names an '
+                f"argument of {downstream_task!r}'s run() method."
+            )
+        self.upstream_task = upstream_task
+        self.downstream_task = downstream_task
+        self.key = key
+        self.mapped = mapped
+        self.flattened = flattened
+
+    @property
+    def tasks(self) -> set[Any]:
+        """Both ends of the edge."""
+        return {self.upstream_task, self.downstream_task}
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.upstream_task, self.downstream_task, self.key, self.mapped, self.flattened)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._fields() == other._fields()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        up = getattr(self.upstream_task, "name", self.upstream_task)
+        down = getattr(self.downstream_task, "name", self.downstream_task)
+        return (
+            f"<Edge(key={self.key}, mapped={self.mapped}, flattened={self.flattened}): "
+            f"{up} to {down}>"
+        )
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return self._fields()
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        (self.upstream_task, self.downstream_task, self.key, self.mapped, self.flattened) = state

@@ -1,0 +1,538 @@
+"""`Flow`: a graph of tasks (nodes), edges and constant arguments; `run()` delegates.
+
+Editing is O(1) per task or edge: besides the public `tasks`/`edges` sets (both
+insertion-ordered `OrderedSet`s) and `constants`, the flow keeps a `GraphIndex`
+(`_flow_index.py`: adjacency by task, keyed inputs, slugs, Parameters). Prefect
+scans every edge to answer `edges_to(task)` and sorts by list membership;
+building a 2,000-task chain with it is quadratic.
+
+Ordering, cycle detection and validation all go through `_engine.graph.compile_graph`,
+which caches its result on the flow behind `_graph_version`: a number that grows on
+every change of tasks, edges, constants or reference tasks, including changes made
+straight to `flow.tasks` / `flow.edges` (their own change counters are part of it;
+the index is rebuilt when such an outside change is noticed).
+
+Inside `with Flow(...)`, new tasks are reported to an open `case` or resource
+manager block through the context keys "case" and "resource"
+(`block.add_task(task, flow)`), and tasks instantiated in the block but never
+added to the flow are reported by a warning when the block ends.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import warnings
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from typing import Any, Callable
+
+from prefect_compat import _context
+from prefect_compat._engine.graph import FlowCycleError, compile_graph
+from prefect_compat.core._flow_index import GraphIndex
+from prefect_compat.core._task_settings import state_handler_list
+from prefect_compat.core.edge import Edge
+from prefect_compat.core.parameter import Parameter
+from prefect_compat.core.task import Task
+from prefect_compat.utilities.collections import OrderedSet
+from prefect_compat.utilities.edges import strip_annotations
+from prefect_compat.utilities.tasks import as_task, collection_task
+
+__all__ = ["Flow"]
+
+_SERIALS = itertools.count(1)
+_BLOCK_HOOKS = ("case", "resource")
+
+
+def _eager_validation() -> bool:
+    from prefect_compat.configuration import config
+
+    return bool(config.get("flows", {}).get("eager_edge_validation", False))
+
+
+def _require_task(task: Any) -> None:
+    if not isinstance(task, Task):
+        raise TypeError(f"Tasks must be Task instances (received {type(task)})")
+
+
+class Flow:
+    """A set of tasks and the dependencies between them; build it, then call `run()`."""
+
+    def __init__(  # noqa: PLR0913, PLR0917 - Prefect's public signature
+        self,
+        name: str,
+        schedule: Any = None,
+        executor: Any = None,
+        run_config: Any = None,
+        storage: Any = None,
+        tasks: Iterable[Task] | None = None,
+        edges: Iterable[Edge] | None = None,
+        reference_tasks: Iterable[Task] | None = None,
+        state_handlers: list[Callable[..., Any]] | None = None,
+        on_failure: Callable[..., Any] | None = None,
+        validate: bool | None = None,
+        result: Any = None,
+        terminal_state_handler: Callable[..., Any] | None = None,
+        environment: Any = None,
+        result_handler: Any = None,
+    ) -> None:
+        if not name:
+            raise ValueError("A name must be provided for the flow.")
+        self.name = name
+        self.schedule = schedule
+        self.executor = executor
+        self.run_config = run_config
+        self.storage = storage
+        self.environment = environment
+        self.result = result
+        self.result_handler = result_handler
+        self.terminal_state_handler = terminal_state_handler
+        self.state_handlers = state_handler_list(state_handlers, on_failure)
+        self._reset_graph()
+        for task in tasks or ():
+            self.add_task(task)
+        for edge in edges or ():
+            self.add_edge(
+                edge.upstream_task,
+                edge.downstream_task,
+                key=edge.key,
+                mapped=edge.mapped,
+                flattened=edge.flattened,
+                validate=validate,
+            )
+        self.set_reference_tasks(reference_tasks or ())
+
+    def _reset_graph(self) -> None:
+        self.tasks: OrderedSet[Task] = OrderedSet()
+        self.edges: OrderedSet[Edge] = OrderedSet()
+        self.constants: defaultdict[Task, dict[str, Any]] = defaultdict(dict)
+        self._index = GraphIndex()
+        self.slugs: dict[Task, str] = self._index.slugs
+        self._reference_tasks: OrderedSet[Task] = OrderedSet()
+        self._edits = 0
+        self._serial = next(_SERIALS)
+        self._unused_task_tracker: OrderedSet[Task] = OrderedSet()
+        self._context_tokens: list[Any] = []
+        self._compiled_graph: Any = None
+
+    # -- identity ------------------------------------------------------------------
+    def __repr__(self) -> str:
+        return f'<Flow: name="{self.name}">'
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return False
+        return (
+            self.name == other.name  # type: ignore[attr-defined]
+            and self.tasks == other.tasks  # type: ignore[attr-defined]
+            and self.edges == other.edges  # type: ignore[attr-defined]
+            and self.reference_tasks() == other.reference_tasks()  # type: ignore[attr-defined]
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # equal by value and mutable, as in Prefect
+
+    def __iter__(self) -> Iterator[Task]:
+        return iter(self.sorted_tasks())
+
+    @property
+    def _graph_version(self) -> int:
+        return self._edits + getattr(self.tasks, "_changes", 0) + getattr(self.edges, "_changes", 0)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_compiled_graph"] = None
+        state["_context_tokens"] = []
+        state["_unused_task_tracker"] = OrderedSet()
+        return state
+
+    # -- `with Flow(...)` --------------------------------------------------------------
+    def __enter__(self) -> Flow:
+        self._context_tokens.append(_context.push({"flow": self}))
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        _context.pop(self._context_tokens.pop())
+        unused = list(self._unused_task_tracker)
+        self._unused_task_tracker.clear()
+        if unused and exc_type is None:
+            warnings.warn(
+                f"Tasks were created but not added to the flow: {set(unused)}. They were "
+                f"instantiated inside `with Flow({self.name!r})` but never called, passed to "
+                "another task or added with flow.add_task(); they will not run.",
+                UserWarning,
+                stacklevel=2,
+            )
+
+    # -- keeping the indexes in step ------------------------------------------------
+    def _sync(self) -> None:
+        """Rebuild the index if `tasks`/`edges` were changed directly (not via Flow)."""
+        if (self.tasks._changes, self.edges._changes) != self._index.synced:
+            self._index.rebuild(self.tasks, self.edges)
+            self._synced_now()
+
+    def _synced_now(self) -> None:
+        self._index.synced = (self.tasks._changes, self.edges._changes)
+
+    def _check_member(self, task: Any) -> None:
+        self._sync()
+        if task not in self.tasks:
+            raise ValueError(f"Task {task!r} was not found in Flow {self!r}")
+
+    # -- editing -------------------------------------------------------------------------
+    def add_task(self, task: Task) -> Task:
+        """Add `task` (no-op if present); returns it. A duplicate explicit slug: ValueError."""
+        _require_task(task)
+        self._sync()
+        if task in self.tasks:
+            return task
+        owner = self._index.slug_taken(task)
+        if owner is not None:
+            raise ValueError(
+                f'A task with the slug "{task.slug}" already exists in this flow '
+                f"({owner!r}); slugs (and Parameter names) must be unique."
+            )
+        self.tasks.add(task)
+        self._index.add_task(task)
+        self._unused_task_tracker.discard(task)
+        self._synced_now()
+        for key in _BLOCK_HOOKS:
+            block = _context.lookup(key, None)
+            if block is not None:
+                block.add_task(task, self)
+        return task
+
+    def add_edge(  # noqa: PLR0913 - Prefect's public signature
+        self,
+        upstream_task: Task,
+        downstream_task: Task,
+        key: str | None = None,
+        mapped: bool = False,
+        flattened: bool = False,
+        validate: bool | None = None,
+    ) -> Edge:
+        """Make `downstream_task` depend on `upstream_task` (feeding argument `key`).
+
+        Non-task ends go through `as_task` (a Constant, or a collection task).
+
+        O(1) unless `validate` (default: `config.flows.eager_edge_validation`), which
+        also checks the key against run() and that no cycle was made (a failing edge
+        is taken back out before the error is raised).
+        """
+        if not isinstance(upstream_task, Task):
+            upstream_task = as_task(upstream_task, self)
+        if not isinstance(downstream_task, Task):
+            downstream_task = as_task(downstream_task, self)
+        edge = Edge(upstream_task, downstream_task, key=key, mapped=mapped, flattened=flattened)
+        self._sync()
+        if edge in self.edges:
+            return edge
+        if validate is None:
+            validate = _eager_validation()
+        if key is not None:
+            self._check_key_free(downstream_task, key, upstream_task)
+            if validate and not downstream_task._spec().accepts(key):
+                raise TypeError(
+                    f"Task {downstream_task.name!r}: run() got an unexpected keyword argument "
+                    f"{key!r} (edge from {upstream_task!r})"
+                )
+        added = [t for t in dict.fromkeys((upstream_task, downstream_task)) if t not in self.tasks]
+        for task in added:
+            self.add_task(task)
+        self._insert_edge(edge)
+        if validate:
+            try:
+                compile_graph(self)
+            except FlowCycleError:
+                self._delete_edge(edge)
+                for task in added:
+                    self._delete_task(task)
+                raise
+        return edge
+
+    def _check_key_free(self, task: Task, key: str, upstream: Any) -> None:
+        taken = self._index.keyed.get((task, key))
+        constants = self.constants.get(task)
+        if taken is None and not (constants and key in constants):
+            return
+        source = repr(taken.upstream_task) if taken is not None else "a constant"
+        raise ValueError(
+            f'Argument "{key}" for task {task!r} has already been assigned in this flow '
+            f"(by {source}; now {upstream!r}). Call the task again to get a copy with its own "
+            "arguments instead of binding the same task twice."
+        )
+
+    def _insert_edge(self, edge: Edge) -> None:
+        self.edges.add(edge)
+        self._index.insert_edge(edge)
+        self._synced_now()
+
+    def _delete_edge(self, edge: Edge) -> None:
+        self.edges.discard(edge)
+        self._index.delete_edge(edge)
+        self._synced_now()
+
+    def _delete_task(self, task: Task) -> None:
+        """Remove `task`, its edges, slug and constants (its reference-task flag stays)."""
+        index = self._index
+        for edge in [*index.upstream[task], *index.downstream[task]]:
+            self._delete_edge(edge)
+        self.tasks.discard(task)
+        index.delete_task(task)
+        self.constants.pop(task, None)
+        self._synced_now()
+
+    def _add_constants(self, task: Task, constants: dict[str, Any]) -> None:
+        for key, value in constants.items():
+            if (task, key) in self._index.keyed:
+                self._check_key_free(task, key, value)
+        self.constants[task].update(constants)
+        self._edits += 1
+
+    def set_dependencies(  # noqa: PLR0913 - Prefect's public signature
+        self,
+        task: Any,
+        upstream_tasks: Iterable[Any] | None = None,
+        downstream_tasks: Iterable[Any] | None = None,
+        keyword_tasks: dict[str, Any] | None = None,
+        mapped: bool = False,
+        validate: bool | None = None,
+    ) -> None:
+        """Add `task` with unkeyed upstream/downstream edges and keyed inputs.
+
+        Keyword values that are tasks (or collections holding tasks) become edges;
+        other values become constants, unless mapped: then they become Constant
+        tasks to map over. `mapped`/`unmapped`/`flatten` annotations are honoured.
+        """
+        task = as_task(task, self)
+        self.add_task(task)
+        for given in upstream_tasks or ():
+            value, is_mapped, flat = strip_annotations(given, mapped)
+            up = as_task(value, self)
+            self.add_edge(up, task, mapped=is_mapped, flattened=flat, validate=validate)
+        for given in downstream_tasks or ():
+            value, is_mapped, flat = strip_annotations(given, mapped)
+            down = as_task(value, self)
+            self.add_edge(task, down, mapped=is_mapped, flattened=flat, validate=validate)
+        constants: dict[str, Any] = {}
+        for key, raw in (keyword_tasks or {}).items():
+            value, is_mapped, flat = strip_annotations(raw, mapped)
+            up = value if isinstance(value, Task) else collection_task(value, self)
+            if up is None and is_mapped:
+                from prefect_compat.utilities.tasks import _mappable_task
+
+                up = _mappable_task(value, self)
+            if up is None:
+                constants[key] = value
+            else:
+                self.add_edge(
+                    up, task, key=key, mapped=is_mapped, flattened=flat, validate=validate
+                )
+        if constants:
+            self._add_constants(task, constants)
+
+    def chain(self, *tasks: Any, validate: bool | None = None) -> list[Edge]:
+        """Edges between consecutive tasks: `chain(a, b, c)` runs a, then b, then c."""
+        found = [as_task(t, self) for t in tasks]
+        return [self.add_edge(a, b, validate=validate) for a, b in zip(found, found[1:])]
+
+    def update(
+        self,
+        flow: Flow,
+        merge_parameters: bool = False,
+        validate: bool | None = None,
+        merge_reference_tasks: bool = False,
+    ) -> None:
+        """Add every task, edge and constant of `flow` to this one.
+
+        With `merge_parameters`, Parameters of `flow` whose name matches one here are
+        replaced by this flow's Parameter; otherwise a clash is a ValueError.
+        """
+        same: dict[Task, Task] = {}
+        if merge_parameters:
+            mine = {p.name: p for p in self.parameters()}
+            same = {p: mine[p.name] for p in flow.parameters() if p.name in mine}
+        for task in flow.tasks:
+            if task not in same:
+                self.add_task(task)
+        for e in flow.edges:
+            up, down = (
+                same.get(e.upstream_task, e.upstream_task),
+                same.get(e.downstream_task, e.downstream_task),
+            )
+            self.add_edge(
+                up, down, key=e.key, mapped=e.mapped, flattened=e.flattened, validate=validate
+            )
+        for task, constants in flow.constants.items():
+            if constants and task in flow.tasks:
+                self._add_constants(same.get(task, task), constants)
+        if merge_reference_tasks:
+            theirs = [same.get(t, t) for t in flow.reference_tasks()]
+            self.set_reference_tasks([*self.reference_tasks(), *theirs])
+
+    def replace(self, old: Task, new: Any, validate: bool = True) -> None:
+        """Put `new` where `old` was: same edges (keys, flags) and reference-task status.
+
+        `old`'s constants are dropped, not moved (as in Prefect).
+        """
+        self._check_member(old)
+        new = as_task(new, self)
+        incoming, outgoing = list(self._index.upstream[old]), list(self._index.downstream[old])
+        was_reference = old in self._reference_tasks
+        self._delete_task(old)
+        self.add_task(new)
+        for e in incoming:
+            self.add_edge(e.upstream_task, new, e.key, e.mapped, e.flattened, validate=False)
+        for e in outgoing:
+            self.add_edge(new, e.downstream_task, e.key, e.mapped, e.flattened, validate=False)
+        if was_reference:
+            self._reference_tasks.discard(old)
+            self._reference_tasks.add(new)
+        self._edits += 1
+        if validate:
+            self.validate()
+
+    def set_reference_tasks(self, tasks: Iterable[Task]) -> None:
+        """Tasks whose states decide the flow's final state (default: terminal tasks)."""
+        chosen = OrderedSet(tasks)
+        self._sync()
+        if any(t not in self.tasks for t in chosen):
+            raise ValueError("reference tasks must be part of the flow.")
+        self._reference_tasks = chosen
+        self._edits += 1
+
+    def copy(self) -> Flow:
+        """A new Flow with the same tasks, edges and constants; edits do not leak back."""
+        new = copy.copy(self)
+        new.tasks = self.tasks.copy()
+        new.edges = self.edges.copy()
+        new.constants = defaultdict(dict, {t: dict(c) for t, c in self.constants.items()})
+        new._index = self._index.copy()
+        new.slugs = new._index.slugs
+        new.state_handlers = list(self.state_handlers)
+        new._reference_tasks = self._reference_tasks.copy()
+        new._serial = next(_SERIALS)
+        new._unused_task_tracker = OrderedSet()
+        new._context_tokens = []
+        new._compiled_graph = None
+        new._synced_now()
+        return new
+
+    # -- queries ---------------------------------------------------------------------------
+    def upstream_tasks(self, task: Task) -> OrderedSet[Task]:
+        self._check_member(task)
+        return OrderedSet(e.upstream_task for e in self._index.upstream[task])
+
+    def downstream_tasks(self, task: Task) -> OrderedSet[Task]:
+        self._check_member(task)
+        return OrderedSet(e.downstream_task for e in self._index.downstream[task])
+
+    def edges_to(self, task: Task) -> OrderedSet[Edge]:
+        self._check_member(task)
+        return OrderedSet(self._index.upstream[task])
+
+    def edges_from(self, task: Task) -> OrderedSet[Edge]:
+        self._check_member(task)
+        return OrderedSet(self._index.downstream[task])
+
+    def all_upstream_edges(self) -> dict[Task, OrderedSet[Edge]]:
+        self._sync()
+        return {t: OrderedSet(self._index.upstream[t]) for t in self.tasks}
+
+    def all_downstream_edges(self) -> dict[Task, OrderedSet[Edge]]:
+        self._sync()
+        return {t: OrderedSet(self._index.downstream[t]) for t in self.tasks}
+
+    def root_tasks(self) -> OrderedSet[Task]:
+        """Tasks with no upstream edges."""
+        self._sync()
+        return OrderedSet(t for t in self.tasks if not self._index.upstream[t])
+
+    def terminal_tasks(self) -> OrderedSet[Task]:
+        """Tasks with no downstream edges."""
+        self._sync()
+        return OrderedSet(t for t in self.tasks if not self._index.downstream[t])
+
+    def reference_tasks(self) -> OrderedSet[Task]:
+        """The tasks set with `set_reference_tasks`, else the terminal tasks.
+
+        Default reference tasks skip resource-manager tasks (`_exclude_from_terminal`):
+        a task whose only downstream tasks are such tasks counts as terminal here.
+        """
+        if self._reference_tasks:
+            return self._reference_tasks.copy()
+        self._sync()
+
+        def excluded(task: Task) -> bool:
+            return getattr(task, "_exclude_from_terminal", False)
+
+        return OrderedSet(
+            t
+            for t in self.tasks
+            if not excluded(t)
+            and all(excluded(e.downstream_task) for e in self._index.downstream[t])
+        )
+
+    def parameters(self) -> OrderedSet[Parameter]:
+        """The flow's Parameter tasks."""
+        self._sync()
+        return self._index.parameters.copy()
+
+    def get_tasks(
+        self,
+        name: str | None = None,
+        slug: str | None = None,
+        tags: Iterable[str] | None = None,
+        task_type: type | None = None,
+    ) -> list[Task]:
+        """Tasks matching every given filter (`tags`: the task has all of them)."""
+        wanted_tags = set(tags) if tags else set()
+        return [
+            t
+            for t in self.tasks
+            if (name is None or t.name == name)
+            and (slug is None or t.slug == slug)
+            and wanted_tags <= t.tags
+            and (task_type is None or isinstance(t, task_type))
+        ]
+
+    def sorted_tasks(self, root_tasks: Iterable[Task] | None = None) -> tuple[Task, ...]:
+        """Tasks in run order; with `root_tasks`, only those and everything downstream."""
+        order = compile_graph(self).order
+        if root_tasks is None:
+            return order  # type: ignore[no-any-return]
+        self._sync()
+        reached: set[Task] = set()
+        stack = [t for t in root_tasks if t in self.tasks]
+        while stack:
+            task = stack.pop()
+            if task not in reached:
+                reached.add(task)
+                stack.extend(e.downstream_task for e in self._index.downstream[task])
+        return tuple(t for t in order if t in reached)
+
+    def validate(self) -> None:
+        """Raise ValueError for a cycle (naming its tasks), stray edges or reference tasks."""
+        self._sync()
+        if any(t not in self.tasks for t in self._reference_tasks):
+            raise ValueError("Some reference tasks are not contained in this flow.")
+        if any(not e.tasks <= self.tasks for e in self.edges):
+            raise ValueError("Some edges refer to tasks not contained in this flow.")
+        compile_graph(self)
+
+    def run(
+        self,
+        parameters: dict[str, Any] | None = None,
+        run_on_schedule: bool | None = None,
+        runner_cls: type | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Run the flow in this process and return its final State (see `_engine.entry`)."""
+        from prefect_compat._engine.entry import run_flow
+
+        return run_flow(
+            self,
+            parameters=parameters,
+            run_on_schedule=run_on_schedule,
+            runner_cls=runner_cls,
+            **kwargs,
+        )

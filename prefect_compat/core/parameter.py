@@ -1,0 +1,125 @@
+"""`Parameter` and `DateTimeParameter`: flow inputs given to `flow.run(...)`.
+
+A Parameter is a task whose run() reads `context.parameters[name]` (filled by the
+engine from `flow.run(parameters=..., **kwargs)`), falling back to its default. Its
+slug is its name, so two Parameters with one name cannot share a flow. Parameters
+are never copied by a call, so one Parameter object may appear in several flows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from prefect_compat import _context
+from prefect_compat.core._binding import resolve_flow
+from prefect_compat.core.task import Task
+
+__all__ = ["DateTimeParameter", "Parameter"]
+
+
+class _NoDefault:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<no default>"
+
+    def __reduce__(self) -> str:
+        return "NO_DEFAULT"
+
+
+NO_DEFAULT: Any = _NoDefault()
+
+
+class Parameter(Task):
+    """A flow input: required unless it has a default (or `required=False` is given)."""
+
+    def __init__(
+        self,
+        name: str,
+        default: Any = NO_DEFAULT,
+        required: bool | None = None,
+        tags: Iterable[str] | None = None,
+    ) -> None:
+        if required is None:
+            required = default is NO_DEFAULT
+        self.required = required
+        self.default = None if default is NO_DEFAULT else default
+        from prefect_compat.engine.results import PrefectResult
+
+        super().__init__(name=name, slug=name, tags=tags, checkpoint=True, result=PrefectResult())
+
+    def __repr__(self) -> str:
+        return f"<Parameter: {self.name}>"
+
+    def __call__(self, flow: Any = None) -> Parameter:  # type: ignore[override]
+        """Add this Parameter (itself, not a copy) to the flow and return it."""
+        resolve_flow(flow, self).add_task(self)
+        return self
+
+    def copy(self, name: str | None = None, **task_args: Any) -> Parameter:  # type: ignore[override]
+        """A copy; a new `name` also becomes the slug, as parameters are found by name."""
+        if name is not None:
+            task_args["name"] = name
+            task_args.setdefault("slug", name)
+        return super().copy(**task_args)  # type: ignore[return-value]
+
+    def run(self) -> Any:
+        params = _context.lookup("parameters", None) or {}
+        if self.name in params:
+            return params[self.name]
+        if self.required:
+            from prefect_compat.engine.signals import FAIL
+
+            raise FAIL(f'Parameter "{self.name}" was required but not provided.')
+        return self.default
+
+
+class DateTimeParameter(Parameter):
+    """A Parameter whose value (an ISO 8601 string) arrives as a timezone-aware datetime.
+
+    Naive values are taken as UTC. Parsing uses the standard library, so the result
+    is a `datetime.datetime` (Prefect returns a pendulum DateTime, a subclass).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        default: Any = NO_DEFAULT,
+        required: bool = True,
+        tags: Iterable[str] | None = None,
+    ) -> None:
+        super().__init__(name=name, default=default, required=required, tags=tags)
+
+    def run(self) -> Any:
+        return parse_datetime(self.name, super().run())
+
+
+def parse_datetime(name: str, value: Any) -> datetime.datetime | None:
+    """`value` (None, str, date or datetime) as an aware datetime; naive means UTC."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        parsed = value
+    elif isinstance(value, datetime.date):
+        parsed = datetime.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        text = value.strip()
+        if text[-1:] in ("Z", "z"):
+            text = text[:-1] + "+00:00"
+        try:
+            parsed = datetime.datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(
+                f'Parameter "{name}": cannot parse {value!r} as an ISO 8601 datetime '
+                "(e.g. '2020-01-02T03:04:05+00:00')."
+            ) from None
+    else:
+        raise TypeError(
+            f'Parameter "{name}": expected an ISO 8601 string or a datetime, got '
+            f"{type(value).__name__}."
+        )
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+    return parsed

@@ -1,0 +1,412 @@
+"""`Task`: the user-facing unit of work, its settings, and the graph-building operators.
+
+A Task holds settings the engine reads (retries, trigger, caching, result, state
+handlers, ...) and its `run()` method; it never runs anything itself. Calling a task
+inside `with Flow(...)` copies it and records edges and constants on the flow
+(`__call__` -> `copy` -> `bind` -> `Flow.set_dependencies`).
+
+Costs: the run() signature is inspected once per subclass (`__init_subclass__`)
+or per decorated function, never per call; `copy` is a shallow `copy.copy` plus
+fixups; construction reads the config defaults by reference.
+
+Hooks other modules rely on:
+  `_origin`                 (flow serial, flow name) of the flow whose `with` block built
+                            this copy (see `_binding.check_origins`); None otherwise
+  `_exclude_from_terminal`  resource-manager tasks set it; Flow.reference_tasks skips them
+  `_run_spec`               the cached `RunSpec` (class attribute; per instance for
+                            FunctionTask)
+New tasks are reported to an open `case` / resource block by `Flow.add_task`.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import inspect
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Callable, ClassVar
+
+from prefect_compat import _context
+from prefect_compat.core._binding import RunSpec, check_origins, resolve_flow
+from prefect_compat.core._task_settings import (
+    cache_validator_for,
+    initial_tags,
+    result_at_target,
+    retry_settings,
+    state_handler_list,
+    warning_init,
+)
+
+__all__ = ["Task"]
+
+
+class Task:
+    """A unit of work: subclass it and implement `run()`, or use the `@task` decorator."""
+
+    _run_spec: ClassVar[RunSpec]
+    _origin: tuple[int, str] | None = None
+    _exclude_from_terminal: bool = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        run = cls.__dict__.get("run")
+        if run is not None:
+            owner = f"{cls.__name__}.run"
+            if isinstance(run, staticmethod):
+                cls._run_spec = RunSpec.of(run.__func__, owner)
+            else:
+                cls._run_spec = RunSpec.of(run, owner, drop_self=True)
+        init = cls.__dict__.get("__init__")
+        if init is not None and not getattr(init, "_warns_on_task_args", False):
+            cls.__init__ = warning_init(init)  # type: ignore[method-assign]
+
+    def __init__(  # noqa: PLR0913, PLR0917 - Prefect's public signature
+        self,
+        name: str | None = None,
+        slug: str | None = None,
+        tags: Iterable[str] | None = None,
+        max_retries: int | None = None,
+        retry_delay: datetime.timedelta | None = None,
+        retry_on: Any = None,
+        timeout: int | datetime.timedelta | None = None,
+        trigger: Callable[..., bool] | None = None,
+        skip_on_upstream_skip: bool = True,
+        cache_for: datetime.timedelta | None = None,
+        cache_validator: Callable[..., bool] | None = None,
+        cache_key: str | None = None,
+        checkpoint: bool | None = None,
+        state_handlers: Sequence[Callable[..., Any]] | None = None,
+        on_failure: Callable[..., Any] | None = None,
+        log_stdout: bool = False,
+        result: Any = None,
+        target: str | Callable[..., str] | None = None,
+        task_run_name: str | Callable[..., str] | None = None,
+        nout: int | None = None,
+        result_handler: Any = None,
+    ) -> None:
+        self.name = name or type(self).__name__
+        self.slug = slug
+        self.tags = initial_tags(tags)
+        self.max_retries, self.retry_delay, self.retry_on, self.timeout = retry_settings(
+            max_retries, retry_delay, retry_on, timeout
+        )
+        if trigger is None:
+            from prefect_compat import triggers
+
+            trigger = triggers.all_successful
+        self.trigger = trigger
+        self.skip_on_upstream_skip = skip_on_upstream_skip
+        self.cache_for = cache_for
+        self.cache_validator = cache_validator_for(cache_for, cache_validator)
+        self.cache_key = cache_key
+        self.checkpoint = checkpoint
+        self.result = result_at_target(result, target)
+        self.target = target
+        self.result_handler = result_handler
+        self.state_handlers = state_handler_list(state_handlers, on_failure)
+        self.log_stdout = log_stdout
+        self.task_run_name = task_run_name
+        self.nout = nout
+        flow = _context.lookup("flow", None)
+        tracker = getattr(flow, "_unused_task_tracker", None)
+        if tracker is not None:
+            tracker.add(self)
+
+    def __repr__(self) -> str:
+        return f"<Task: {self.name}>"
+
+    __hash__ = object.__hash__
+
+    def run(self):  # type: ignore[no-untyped-def]  # unannotated: outputs() is Any
+        """The work itself; subclasses override it. Arguments arrive by keyword."""
+
+    # -- copying and binding -----------------------------------------------------
+    def copy(self, **task_args: Any) -> Task:
+        """A shallow copy with `task_args` set as attributes (unknown names: AttributeError).
+
+        Tags given here are added to the task's own, and tags of an enclosing
+        `with tags(...)` block are added too. A task with a slug gets `<slug>-copy`
+        unless `slug` is given.
+        """
+        for attr in task_args:
+            if not hasattr(self, attr):
+                raise AttributeError(f"{self} does not have {attr} as an attribute")
+        new = copy.copy(self)
+        if "tags" in task_args:
+            new_tags = task_args.pop("tags")
+            if isinstance(new_tags, str):
+                raise TypeError("Tags should be a set of tags, not a string.")
+            new.tags = set(self.tags).union(new_tags or ())
+        else:
+            new.tags = set(self.tags)
+        if new.slug and "slug" not in task_args:
+            task_args["slug"] = f"{new.slug}-copy"
+        for attr, value in task_args.items():
+            setattr(new, attr, value)
+        context_tags = _context.lookup("tags", None)
+        if context_tags:
+            new.tags.update(context_tags)
+        new.state_handlers = list(new.state_handlers)
+        new._origin = None
+        return new
+
+    def __call__(
+        self,
+        *args: Any,
+        mapped: bool = False,
+        task_args: dict[str, Any] | None = None,
+        upstream_tasks: Iterable[Any] | None = None,
+        flow: Any = None,
+        **kwargs: Any,
+    ) -> Task:
+        """Add a copy of this task to the flow, fed by `args`/`kwargs`; return the copy."""
+        flow = resolve_flow(flow, self)
+        bound = self._spec().bind(self, args, kwargs)
+        tracker = getattr(flow, "_unused_task_tracker", None)
+        if tracker is not None:
+            tracker.discard(self)
+        new = self.copy(**(task_args or {}))
+        return new._bind_resolved(flow, bound, upstream_tasks, mapped)
+
+    def bind(
+        self,
+        *args: Any,
+        mapped: bool = False,
+        upstream_tasks: Iterable[Any] | None = None,
+        flow: Any = None,
+        **kwargs: Any,
+    ) -> Task:
+        """Like calling the task, but adds this very instance (no copy); returns it."""
+        flow = resolve_flow(flow, self)
+        bound = self._spec().bind(self, args, kwargs)
+        return self._bind_resolved(flow, bound, upstream_tasks, mapped)
+
+    def map(
+        self,
+        *args: Any,
+        upstream_tasks: Iterable[Any] | None = None,
+        flow: Any = None,
+        task_args: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> Task:
+        """Call the task once per item of its arguments (wrap whole ones in `unmapped`)."""
+        return self(
+            *args,
+            mapped=True,
+            task_args=task_args,
+            upstream_tasks=upstream_tasks,
+            flow=flow,
+            **kwargs,
+        )
+
+    def _spec(self) -> RunSpec:
+        found = self.__dict__.get("_run_spec")
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+        if "run" in self.__dict__:
+            found = RunSpec.of(self.__dict__["run"], f"{self.name}.run")
+            self.__dict__["_run_spec"] = found
+            return found
+        return type(self)._run_spec
+
+    def _bind_resolved(
+        self, flow: Any, bound: dict[str, Any], upstream_tasks: Any, mapped: bool
+    ) -> Task:
+        from prefect_compat.utilities.edges import strip_annotations
+
+        upstream = list(upstream_tasks) if upstream_tasks is not None else []
+        values = (strip_annotations(v)[0] for v in (*bound.values(), *upstream))
+        check_origins(flow, [v for v in values if isinstance(v, Task)])
+        self._origin = (flow._serial, flow.name)
+        flow.set_dependencies(self, upstream_tasks=upstream, keyword_tasks=bound, mapped=mapped)
+        return self
+
+    # -- imperative dependencies ---------------------------------------------------
+    def set_dependencies(  # noqa: PLR0913 - Prefect's public signature
+        self,
+        flow: Any = None,
+        upstream_tasks: Iterable[Any] | None = None,
+        downstream_tasks: Iterable[Any] | None = None,
+        keyword_tasks: dict[str, Any] | None = None,
+        mapped: bool = False,
+        validate: bool | None = None,
+    ) -> Task:
+        """`flow.set_dependencies(self, ...)` with the flow taken from context if omitted."""
+        flow = _imperative_flow(flow)
+        flow.set_dependencies(
+            self,
+            upstream_tasks=upstream_tasks,
+            downstream_tasks=downstream_tasks,
+            keyword_tasks=keyword_tasks,
+            mapped=mapped,
+            validate=validate,
+        )
+        return self
+
+    def set_upstream(
+        self, task: Any, flow: Any = None, key: str | None = None, mapped: bool = False
+    ) -> Task:
+        """Make `task` run before this one (feeding argument `key`, if given)."""
+        if key is not None:
+            return self.set_dependencies(flow=flow, keyword_tasks={key: task}, mapped=mapped)
+        return self.set_dependencies(flow=flow, upstream_tasks=[task], mapped=mapped)
+
+    def set_downstream(
+        self, task: Any, flow: Any = None, key: str | None = None, mapped: bool = False
+    ) -> Task:
+        """Make `task` run after this one (receiving this result as `key`, if given)."""
+        flow = _imperative_flow(flow)
+        if key is not None:
+            flow.set_dependencies(task, keyword_tasks={key: self}, mapped=mapped)
+        else:
+            flow.set_dependencies(task, upstream_tasks=[self], mapped=mapped)
+        return self
+
+    # -- introspection ----------------------------------------------------------------
+    def inputs(self) -> dict[str, dict[str, Any]]:
+        """`{argument: {"type", "default", "required"}}` from the run() signature."""
+        found = {}
+        for param in self._spec().signature.parameters.values():
+            empty = param.default is param.empty
+            found[param.name] = {
+                "type": Any if param.annotation is param.empty else param.annotation,
+                "default": None if empty else param.default,
+                "required": empty,
+            }
+        return found
+
+    def outputs(self) -> Any:
+        """The run() return annotation (`typing.Any` when there is none)."""
+        annotation = self._spec().signature.return_annotation
+        return Any if annotation is inspect.Signature.empty else annotation
+
+    # -- operators: each builds a small task in the current flow ----------------------
+    def __iter__(self) -> Iterator[Task]:
+        if self.nout is None:
+            raise TypeError(
+                f"Task is not iterable ({self!r}). If your task returns multiple results, "
+                "pass `nout` to the task decorator/constructor, or provide a `Tuple` "
+                "return-type annotation to your task."
+            )
+        return (self[i] for i in range(self.nout))
+
+    def __getitem__(self, key: Any) -> Task:
+        from prefect_compat.tasks.core.operators import GetItem
+
+        return GetItem(name=f"{self.name}[{key!r}]").bind(self, key)
+
+    def __or__(self, other: Any) -> Any:
+        other = _as_task(other)
+        self.set_downstream(other)
+        return other
+
+    def __ror__(self, other: Any) -> Task:
+        self.set_upstream(_as_task(other))
+        return self
+
+    def pipe(self, _prefect_task: Task, **kwargs: Any) -> Task:
+        """`self.pipe(t, **kw)` is `t(self, **kw)`."""
+        return _prefect_task(self, **kwargs)
+
+    def __add__(self, other: Any) -> Task:
+        return _op("Add", self, other)
+
+    def __radd__(self, other: Any) -> Task:
+        return _op("Add", other, self)
+
+    def __sub__(self, other: Any) -> Task:
+        return _op("Sub", self, other)
+
+    def __rsub__(self, other: Any) -> Task:
+        return _op("Sub", other, self)
+
+    def __mul__(self, other: Any) -> Task:
+        return _op("Mul", self, other)
+
+    def __rmul__(self, other: Any) -> Task:
+        return _op("Mul", other, self)
+
+    def __truediv__(self, other: Any) -> Task:
+        return _op("Div", self, other)
+
+    def __rtruediv__(self, other: Any) -> Task:
+        return _op("Div", other, self)
+
+    def __floordiv__(self, other: Any) -> Task:
+        return _op("FloorDiv", self, other)
+
+    def __rfloordiv__(self, other: Any) -> Task:
+        return _op("FloorDiv", other, self)
+
+    def __pow__(self, other: Any) -> Task:
+        return _op("Pow", self, other)
+
+    def __rpow__(self, other: Any) -> Task:
+        return _op("Pow", other, self)
+
+    def __mod__(self, other: Any) -> Task:
+        return _op("Mod", self, other)
+
+    def __rmod__(self, other: Any) -> Task:
+        return _op("Mod", other, self)
+
+    def __and__(self, other: Any) -> Task:
+        return _op("And", self, other)
+
+    def __rand__(self, other: Any) -> Task:
+        return _op("And", other, self)
+
+    def __gt__(self, other: Any) -> Task:  # type: ignore[override]
+        return _op("GreaterThan", self, other)
+
+    def __ge__(self, other: Any) -> Task:  # type: ignore[override]
+        return _op("GreaterThanOrEqual", self, other)
+
+    def __lt__(self, other: Any) -> Task:  # type: ignore[override]
+        return _op("LessThan", self, other)
+
+    def __le__(self, other: Any) -> Task:  # type: ignore[override]
+        return _op("LessThanOrEqual", self, other)
+
+    def is_equal(self, other: Any) -> Task:
+        """A task returning `self == other` (`==` itself compares identity)."""
+        return _op("Equal", self, other)
+
+    def is_not_equal(self, other: Any) -> Task:
+        return _op("NotEqual", self, other)
+
+    def not_(self) -> Task:
+        from prefect_compat.tasks.core.operators import Not
+
+        return Not().bind(self)
+
+    def or_(self, other: Any) -> Task:
+        """A task returning `self or other` (`|` sets a dependency instead)."""
+        return _op("Or", self, other)
+
+
+def _op(name: str, x: Any, y: Any) -> Task:
+    from prefect_compat.tasks.core import operators
+
+    return getattr(operators, name)().bind(x, y)  # type: ignore[no-any-return]
+
+
+def _as_task(value: Any) -> Task:
+    from prefect_compat.utilities.tasks import as_task
+
+    return as_task(value)
+
+
+def _imperative_flow(flow: Any) -> Any:
+    if flow is not None:
+        return flow
+    found = _context.lookup("flow", None)
+    if found is None:
+        raise ValueError(
+            "No Flow was passed, and could not infer an active Flow context: pass flow=... "
+            "or build the dependency inside `with Flow(...)`."
+        )
+    return found
+
+
+Task._run_spec = RunSpec.of(Task.run, "Task.run", drop_self=True)
