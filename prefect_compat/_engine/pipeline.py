@@ -207,6 +207,8 @@ def set_task_to_running(run: TaskRun) -> None:
 
 def get_task_run_state(run: TaskRun) -> None:
     """Call the task, checkpoint the value, and move to the resulting state."""
+    if not isinstance(run.state, Running):  # a handler replaced Running: respect it
+        raise EndRun(run.state)
     plan = run.plan
     try:
         value = plan.call(run)

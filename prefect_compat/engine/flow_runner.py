@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 from prefect_compat import _context
 from prefect_compat._engine.graph import compile_graph
-from prefect_compat._engine.loop import run_pass
+from prefect_compat._engine.loop import run_pass, run_task
 from prefect_compat._engine.plan import build_plans
 from prefect_compat._engine.remote import submitter
 from prefect_compat.engine import get_default_executor_class, get_default_task_runner_class
@@ -54,6 +54,36 @@ def _expand(states: Iterable[State]) -> list[State]:
         else:
             out.append(state)
     return out
+
+
+def _stock_task_runner() -> type:
+    from prefect_compat.engine.task_runner import TaskRunner
+
+    return TaskRunner
+
+
+def run_with_runner_class(
+    runner_cls: type, flow_result: Any, plan: Any, state: Any, upstream: dict, map_index: Any = None
+) -> State:
+    """One task run through a user's TaskRunner subclass (the slow, faithful path)."""
+    handlers = [handler for handler, owner in plan.handlers if owner is not plan.task]
+    runner = runner_cls(task=plan.task, state_handlers=handlers, flow_result=flow_result)
+    upstream_states = {**plan.constant_upstream, **upstream}
+    return runner.run(
+        state=state, upstream_states=upstream_states, context={"map_index": map_index}
+    )
+
+
+def _via_runner_class(submit: Any, runner_cls: type, flow: Any) -> Any:
+    """Route task runs through `runner_cls` when the user configured their own class."""
+    flow_result = getattr(flow, "result", None)
+
+    def routed(fn: Any, *args: Any) -> Any:
+        if fn is run_task:
+            return submit(run_with_runner_class, runner_cls, flow_result, *args)
+        return submit(fn, *args)
+
+    return routed
 
 
 class FlowRunner(Runner):
@@ -158,7 +188,10 @@ class FlowRunner(Runner):
         if executor is None:
             executor = getattr(self.flow, "executor", None) or get_default_executor_class()()
         with executor.start():
-            return run_pass(plans, graph.order, states, submitter(executor), executor.wait)
+            submit = submitter(executor)
+            if self.task_runner_cls is not _stock_task_runner():
+                submit = _via_runner_class(submit, self.task_runner_cls, self.flow)
+            return run_pass(plans, graph.order, states, submit, executor.wait)
 
     def _apply_task_contexts(self, plans: dict, task_contexts: dict | None) -> None:
         for task, extra in (task_contexts or {}).items():

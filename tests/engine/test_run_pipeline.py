@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 import prefect_compat
-from prefect_compat import Flow, Parameter, Task, task
+from prefect_compat import Flow, Parameter, Task, task, unmapped
 from prefect_compat.engine import signals
 from prefect_compat.engine.state import (
     Cached,
@@ -543,3 +543,32 @@ def test_unreached_task_states_are_pending_not_run():
 
     state = FlowRunner(flow).run(return_tasks=flow.tasks)
     assert type(state.result[a]) is Pending
+
+
+def test_custom_task_runner_class_is_used_for_every_task_run():
+    from prefect_compat.engine.flow_runner import FlowRunner
+    from prefect_compat.engine.task_runner import TaskRunner
+
+    ran = []
+
+    class RecordingRunner(TaskRunner):
+        def run(self, state=None, upstream_states=None, context=None, is_mapped_parent=False):
+            ran.append((self.task.name, (context or {}).get("map_index")))
+            return super().run(state, upstream_states, context, is_mapped_parent)
+
+    @task
+    def numbers():
+        return [1, 2]
+
+    @task
+    def add(x, y):
+        return x + y
+
+    with Flow("custom") as flow:
+        total = add.map(numbers(), unmapped(10))
+
+    state = FlowRunner(flow, task_runner_cls=RecordingRunner).run(return_tasks=[total])
+    assert state.is_successful()
+    assert state.result[total].result == [11, 12]
+    assert ("numbers", None) in ran
+    assert ("add", 0) in ran and ("add", 1) in ran

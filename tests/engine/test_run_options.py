@@ -1,0 +1,164 @@
+"""Task options at run time: task_run_name, log_stdout, handler errors, loop + retry."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+import prefect_compat
+from prefect_compat import Flow, Parameter, task
+from prefect_compat.engine import signals
+from prefect_compat.engine.state import Failed, Skipped, Success
+
+
+def test_task_run_name_template_and_callable_reach_context():
+    seen = []
+
+    @task(task_run_name="run-{x}")
+    def templated(x):
+        seen.append(prefect_compat.context.task_run_name)
+
+    @task(task_run_name=lambda **kw: f"call-{kw['x'] * 2}")
+    def called(x):
+        seen.append(prefect_compat.context.task_run_name)
+
+    with Flow("names") as flow:
+        p = Parameter("p", default=3)
+        templated(p)
+        called(p)
+
+    flow.run()
+    assert sorted(seen) == ["call-6", "run-3"]
+
+
+def test_log_stdout_sends_prints_to_task_logger(caplog):
+    @task(log_stdout=True)
+    def chatty():
+        print("hello from the task")
+        return 1
+
+    with Flow("out") as flow:
+        chatty()
+
+    with caplog.at_level(logging.INFO, logger="prefect"):
+        assert flow.run().is_successful()
+    records = [r for r in caplog.records if r.getMessage() == "hello from the task"]
+    assert records and records[0].name == "prefect.chatty"
+
+
+def test_handler_raising_signal_replaces_state_and_error_fails_run():
+    def to_skip(t, old, new):
+        if new.is_running():
+            raise signals.SKIP("handler says skip")
+
+    def broken(t, old, new):
+        raise RuntimeError("handler bug")
+
+    @task(state_handlers=[to_skip])
+    def skipped():
+        return 1
+
+    @task(state_handlers=[broken])
+    def failing():
+        return 1
+
+    with Flow("h") as flow:
+        s = skipped()
+        f = failing()
+
+    state = flow.run()
+    assert type(state.result[s]) is Skipped
+    assert type(state.result[f]) is Failed
+    assert state.result[f].message.startswith(
+        "Unexpected error while calling state handlers: RuntimeError('handler bug')"
+    )
+
+
+def test_failed_loop_iteration_retries_and_continues_the_loop():
+    attempts = []
+
+    @task(max_retries=1, retry_delay=datetime.timedelta(seconds=0))
+    def looper():
+        count = prefect_compat.context.get("task_loop_count")
+        attempts.append(count)
+        if count == 2 and attempts.count(2) == 1:
+            raise ValueError("fail once at iteration 2")
+        if count < 3:
+            raise signals.LOOP(result=count)
+        return prefect_compat.context.get("task_loop_result")
+
+    with Flow("loop-retry") as flow:
+        t = looper()
+
+    state = flow.run()
+    assert state.result[t].result == 2
+    assert attempts == [1, 2, 2, 3]
+
+
+def test_chained_and_nested_maps_keep_map_index_per_child():
+    seen = []
+
+    @task
+    def rows():
+        return [[1, 2], [3, 4, 5]]
+
+    @task
+    def length(row):
+        seen.append(("length", prefect_compat.context.map_index))
+        return len(row)
+
+    @task
+    def plus(x, y):
+        return x + y
+
+    with Flow("nested") as flow:
+        r = rows()
+        lengths = length.map(r)
+        sums = plus.map(lengths, lengths)
+
+    state = flow.run()
+    assert state.result[sums].result == [4, 6]
+    assert [s.result for s in state.result[sums].map_states] == [4, 6]
+    assert seen == [("length", 0), ("length", 1)]
+
+
+def test_cached_state_is_reused_with_cache_key_across_tasks():
+    calls = []
+
+    @task(cache_for=datetime.timedelta(minutes=5), cache_key="shared")
+    def first():
+        calls.append("first")
+        return 1
+
+    @task(cache_for=datetime.timedelta(minutes=5), cache_key="shared")
+    def second():
+        calls.append("second")
+        return 2
+
+    with Flow("a") as flow_a:
+        first()
+    with Flow("b") as flow_b:
+        s = second()
+
+    flow_a.run()
+    state = flow_b.run()
+    assert calls == ["first"]
+    assert state.result[s].result == 1
+
+
+def test_expired_cache_reruns():
+    calls = []
+
+    @task(cache_for=datetime.timedelta(microseconds=1))
+    def short():
+        calls.append(1)
+        return len(calls)
+
+    with Flow("exp") as flow:
+        t = short()
+
+    flow.run()
+    state = flow.run()
+    assert calls == [1, 1]
+    assert state.result[t].result == 2
+    assert isinstance(state.result[t], Success)
