@@ -235,15 +235,44 @@ def get_task_run_state(run: TaskRun) -> None:
         message = f"Error during execution of task: {exc!r} (task '{label(run)}')"
         transition(run, Failed(message, result=exc))
         return
-    result = plan.store(run, value)
-    transition(run, Success("Task run succeeded.", result=result))
+    result = _store(run, value)
+    if result is not None:
+        transition(run, Success("Task run succeeded.", result=result))
+
+
+# Failures of the checkpoint write: a template key that is missing, a value the
+# serializer refuses, a storage backend error. They fail the task like a task error
+# (so the retry step still applies); anything else is an engine bug and propagates.
+_STORE_ERRORS = (OSError, TypeError, ValueError, KeyError, IndexError, AttributeError)
+
+
+def _store(run: TaskRun, value: Any) -> Any:
+    """`plan.store`, turning a failed checkpoint into a Failed state (returns None then)."""
+    try:
+        return run.plan.store(run, value)
+    except _STORE_ERRORS as exc:
+        if _context.get("raise_on_exception"):
+            raise
+        name = label(run)
+        detail = f"task '{name}'"
+        if isinstance(exc, KeyError):
+            detail += (
+                f": the result location {run.plan.result.location!r} uses a key that is not in "
+                "the context, the parameters or the task's inputs; nothing was written"
+            )
+        run.plan.logger.error("Task '%s': could not checkpoint its result: %r", name, exc)
+        transition(run, Failed(f"Unexpected error: {exc!r} ({detail})", result=exc))
+        return None
 
 
 def _finish_signal(run: TaskRun, sig: Any, checkpoint: bool) -> None:
     state = sig.state
     value = state.result
     if checkpoint and value is not sig:
-        state._result = run.plan.store(run, value)
+        stored = _store(run, value)
+        if stored is None:
+            return
+        state._result = stored
     if isinstance(state, Looped) and state.loop_count in (None, 1):
         state.loop_count = run.frame.get("task_loop_count", 1)
     transition(run, state)
