@@ -84,6 +84,10 @@ class Flow:
         self.run_config = run_config
         self.storage = storage
         self.environment = environment
+        if result_handler is not None:
+            from prefect_compat._compat.handlers import accept_result_handler
+
+            result = accept_result_handler(result, result_handler)
         self.result = result
         self.result_handler = result_handler
         self.terminal_state_handler = terminal_state_handler

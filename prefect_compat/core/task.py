@@ -100,6 +100,10 @@ class Task:
         self.cache_validator = cache_validator_for(cache_for, cache_validator)
         self.cache_key = cache_key
         self.checkpoint = checkpoint
+        if result_handler is not None:
+            from prefect_compat._compat.handlers import accept_result_handler
+
+            result = accept_result_handler(result, result_handler)
         self.result = result_at_target(result, target)
         self.target = target
         self.result_handler = result_handler

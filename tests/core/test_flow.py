@@ -45,7 +45,6 @@ def test_constructor_and_repr():
         storage="st",
         run_config="rc",
         result="res",
-        result_handler="rh",
         terminal_state_handler=handler,
     )
     assert repr(flow) == '<Flow: name="f">'
@@ -53,7 +52,7 @@ def test_constructor_and_repr():
     assert flow.reference_tasks() == {a}
     assert flow.state_handlers[0] is handler and len(flow.state_handlers) == 2
     assert (flow.executor, flow.storage, flow.run_config) == ("ex", "st", "rc")
-    assert (flow.result, flow.result_handler, flow.schedule) == ("res", "rh", None)
+    assert (flow.result, flow.result_handler, flow.schedule) == ("res", None, None)
     assert flow.terminal_state_handler is handler
 
 

@@ -78,7 +78,6 @@ def test_settings_are_stored():
         log_stdout=True,
         task_run_name="run-{x}",
         nout=2,
-        result_handler="handler",
     )
     assert (t.name, t.slug, t.tags) == ("n", "s", {"a", "b"})
     assert (t.max_retries, t.retry_delay, t.retry_on) == (2, ONE_SECOND, {ValueError, KeyError})
@@ -88,7 +87,7 @@ def test_settings_are_stored():
     assert t.cache_validator is cache_validators.duration_only
     assert (t.cache_key, t.checkpoint, t.log_stdout) == ("k", False, True)
     assert t.state_handlers == [handler]
-    assert (t.task_run_name, t.nout, t.result_handler) == ("run-{x}", 2, "handler")
+    assert (t.task_run_name, t.nout, t.result_handler) == ("run-{x}", 2, None)
 
 
 def test_single_retry_on_type_becomes_a_set():

@@ -6,6 +6,14 @@ from prefect_compat.engine.results.constant_result import ConstantResult
 from prefect_compat.engine.results.gcs_result import GCSResult
 from prefect_compat.engine.results.local_result import LocalResult
 from prefect_compat.engine.results.prefect_result import PrefectResult
+from prefect_compat.engine.results.result_handler_result import ResultHandlerResult
 from prefect_compat.engine.results.s3_result import S3Result
 
-__all__ = ["ConstantResult", "GCSResult", "LocalResult", "PrefectResult", "S3Result"]
+__all__ = [
+    "ConstantResult",
+    "GCSResult",
+    "LocalResult",
+    "PrefectResult",
+    "ResultHandlerResult",
+    "S3Result",
+]
