@@ -1,0 +1,336 @@
+"""LocalDaskExecutor (dask's local schedulers) and DaskExecutor (`distributed`).
+
+Both are *deferred* executors: `submit` returns a future right away and the run loop
+(`_engine/loop.py`) only waits where it needs a value. dask and distributed are
+imported when an executor is constructed or started, never when this module is
+imported, so `import prefect_compat.executors` stays light (HOUSE_STYLE R9).
+
+What they add to the Executor seam:
+  crosses_processes   True when tasks run in other processes: the run loop then ships
+                      `remote.run_in_process`, which checks results are picklable and
+                      brings worker log records back (remote.py)
+  parallelism         worker threads; the run loop cuts fan-outs into ~4 chunks per
+                      thread, so Dask's per-task overhead is paid per chunk
+  submit_many         one call for a whole fan-out's chunks (`client.map`)
+  wait                resolves nested dicts/lists of futures, opens the Envelopes
+                      (re-emitting worker logs here) and reports futures that lost
+                      their worker (`remote.Died` / `remote.LOST`)
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from typing import Any, Callable
+
+from prefect_compat._engine import remote
+from prefect_compat._lazy import require
+from prefect_compat.executors.base import Executor
+
+__all__ = ["DaskExecutor", "LocalDaskExecutor"]
+
+_SCHEDULERS = {
+    "threads": "threads",
+    "threading": "threads",
+    "processes": "processes",
+    "multiprocessing": "processes",
+    "sync": "synchronous",
+    "synchronous": "synchronous",
+    "single-threaded": "synchronous",
+}
+
+
+def _key(extra_context: dict | None) -> str:
+    label = (extra_context or {}).get("task_full_name") or "task"
+    return f"{label}-{uuid.uuid4().hex}"
+
+
+def _walk(value: Any, kind: type, found: list) -> None:
+    """Collect every instance of `kind` in nested dicts, lists and tuples."""
+    if isinstance(value, kind):
+        found.append(value)
+    elif type(value) is dict:
+        for item in value.values():
+            _walk(item, kind, found)
+    elif type(value) in (list, tuple):
+        for item in value:
+            _walk(item, kind, found)
+
+
+def _replace(value: Any, kind: type, lookup: Callable[[Any], Any]) -> Any:
+    """`value` with every instance of `kind` in it replaced by `lookup(instance)`."""
+    if isinstance(value, kind):
+        return lookup(value)
+    if type(value) is dict:
+        return {k: _replace(v, kind, lookup) for k, v in value.items()}
+    if type(value) is list:
+        return [_replace(v, kind, lookup) for v in value]
+    if type(value) is tuple:
+        return tuple(_replace(v, kind, lookup) for v in value)
+    return value
+
+
+class LocalDaskExecutor(Executor):
+    """Runs tasks with dask's local schedulers: threads, processes, or synchronously.
+
+    `submit` builds a `dask.delayed` call; `wait` computes, in one `dask.compute`,
+    everything submitted since the last wait, so work shared by several waits runs
+    once. Computed values are remembered for the length of `start()`, and later
+    submissions take them as plain values instead of recomputing their graph.
+    Extra keyword arguments (`num_workers`, ...) are set as dask config during runs.
+    """
+
+    def __init__(self, scheduler: str = "threads", **kwargs: Any) -> None:
+        if scheduler not in _SCHEDULERS:
+            raise ValueError(f"Unknown scheduler {scheduler!r}")
+        require("dask", extra="dask", feature="LocalDaskExecutor")
+        self.scheduler = _SCHEDULERS[scheduler]
+        self.dask_config = kwargs
+        self._pool: Any = None
+        self._workers = 1
+        self._pending: list = []
+        self._done: dict = {}
+        self.logger = logging.getLogger("prefect.LocalDaskExecutor")
+        super().__init__()
+
+    @property
+    def crosses_processes(self) -> bool:
+        return self.scheduler == "processes"
+
+    @property
+    def parallelism(self) -> int:
+        """Worker threads or processes a run can use (fan-outs are chunked by it)."""
+        return self._workers
+
+    @contextmanager
+    def start(self) -> Iterator[None]:
+        """Own a thread or process pool of `num_workers` (default: CPU count)."""
+        import dask
+
+        with dask.config.set(**self.dask_config), ExitStack() as stack:
+            self._pool = self._make_pool()
+            if self._pool is not None:
+                stack.callback(self._pool.shutdown, wait=True, cancel_futures=True)
+            try:
+                yield
+            finally:
+                self._pool = None
+                self._pending = []
+                self._done = {}
+
+    def _make_pool(self) -> Any:
+        import dask
+        from dask.system import CPU_COUNT
+
+        self._workers = 1
+        if self.scheduler == "synchronous":
+            return None
+        workers = self._workers = dask.config.get("num_workers", None) or CPU_COUNT
+        if self.scheduler == "threads":
+            from concurrent.futures import ThreadPoolExecutor
+
+            return ThreadPoolExecutor(workers, thread_name_prefix="prefect-compat-dask")
+        from concurrent.futures import ProcessPoolExecutor
+
+        # the platform's default start method, as Prefect: with "spawn", a script that
+        # calls flow.run() without an `if __name__ == "__main__":` guard would re-run
+        # itself in every worker
+        return ProcessPoolExecutor(workers)
+
+    def submit(
+        self, fn: Callable[..., Any], *args: Any, extra_context: dict | None = None, **kwargs: Any
+    ) -> Any:
+        from dask.delayed import Delayed, delayed
+
+        if self._done:
+            args = _replace(args, Delayed, lambda d: self._done.get(d.key, d))
+        future = delayed(fn, pure=False)(*args, dask_key_name=_key(extra_context), **kwargs)
+        self._pending.append(future)
+        return future
+
+    def wait(self, futures: Any) -> Any:
+        from dask.delayed import Delayed
+
+        if self._pending:
+            self._compute_pending()
+        missing: list = []
+        _walk(futures, Delayed, missing)
+        missing = [d for d in missing if d.key not in self._done]
+        if missing:  # submitted before a previous start(): compute them now
+            self._pending = missing
+            self._compute_pending()
+        return remote.open_envelopes(_replace(futures, Delayed, lambda d: self._done[d.key]))
+
+    def _compute_pending(self) -> None:
+        import dask
+
+        todo, self._pending = self._pending, []
+        options: dict[str, Any] = {"scheduler": self.scheduler, "optimize_graph": False}
+        if self._pool is not None:
+            options["pool"] = self._pool
+        try:
+            values = dask.compute(*todo, **options)
+        except _broken_pool_errors() as exc:
+            raise RuntimeError(
+                "LocalDaskExecutor: a worker process died while running tasks "
+                f"({exc!r}); a task probably ended its own process (os._exit, a crash in "
+                "native code, the OOM killer). Run the flow on a DaskExecutor to keep the "
+                "rest of the flow going when that happens."
+            ) from exc
+        for future, value in zip(todo, values):
+            self._done[future.key] = remote.open_envelopes(value)
+
+
+def _broken_pool_errors() -> tuple[type[BaseException], ...]:
+    from concurrent.futures.process import BrokenProcessPool
+
+    return (BrokenProcessPool,)
+
+
+class DaskExecutor(Executor):
+    """Runs tasks on a `distributed` cluster: an existing one, or a temporary one.
+
+    With `address`, `start()` connects a Client to that scheduler (bounded by
+    `client_kwargs["timeout"]`, default distributed's `comm.timeouts.connect`, 30 s);
+    otherwise it creates `cluster_class(**cluster_kwargs)` (default: the config's
+    `engine.executor.dask.cluster_class`, a LocalCluster), adapts it with
+    `adapt_kwargs` if given, and closes it afterwards.
+    """
+
+    def __init__(  # noqa: PLR0913, PLR0917 - Prefect's public signature
+        self,
+        address: str | None = None,
+        cluster_class: str | Callable | None = None,
+        cluster_kwargs: dict | None = None,
+        adapt_kwargs: dict | None = None,
+        client_kwargs: dict | None = None,
+        debug: bool | None = None,
+        performance_report_path: str | None = None,
+        disable_cancellation_event: bool = False,
+        watch_worker_status: bool | None = None,
+    ) -> None:
+        from prefect_compat.configuration import config
+
+        require("distributed", extra="dask", feature="DaskExecutor")
+        settings = config.engine.executor.dask
+        if address is None:
+            address = settings.get("address") or None
+        if address is not None:
+            if cluster_class is not None or cluster_kwargs is not None:
+                raise ValueError("Cannot specify `address` and `cluster_class`/`cluster_kwargs`")
+        else:
+            cluster_class, cluster_kwargs = _cluster(
+                cluster_class or settings.cluster_class, cluster_kwargs, debug, config
+            )
+            adapt_kwargs = dict(adapt_kwargs or {})
+        self.address = address
+        self.cluster_class = cluster_class
+        self.cluster_kwargs = cluster_kwargs
+        self.adapt_kwargs = adapt_kwargs
+        self.client_kwargs = {"set_as_default": False, **(client_kwargs or {})}
+        self.debug = debug
+        self.performance_report_path = performance_report_path
+        self.disable_cancellation_event = disable_cancellation_event
+        self.watch_worker_status = watch_worker_status
+        self.client: Any = None
+        self.crosses_processes = True
+        self.logger = logging.getLogger("prefect.DaskExecutor")
+        super().__init__()
+
+    @contextmanager
+    def start(self) -> Iterator[None]:
+        """Hold a Client (and the temporary cluster, if any) for the length of a run."""
+        distributed = require("distributed", extra="dask", feature="DaskExecutor")
+        with ExitStack() as stack:
+            if self.address is not None:
+                self.logger.info("Connecting to an existing Dask cluster at %s", self.address)
+                target: Any = self.address
+            else:
+                self.logger.info("Creating a new Dask cluster with %r...", self.cluster_class)
+                target = stack.enter_context(self.cluster_class(**self.cluster_kwargs))
+                if self.adapt_kwargs:
+                    target.adapt(**self.adapt_kwargs)
+            self.client = stack.enter_context(self._connect(distributed, target))
+            if self.performance_report_path:
+                stack.enter_context(distributed.performance_report(self.performance_report_path))
+            pids = set(self.client.run(os.getpid).values())
+            self.crosses_processes = pids != {os.getpid()}
+            try:
+                yield
+            finally:
+                self.client = None
+
+    def _connect(self, distributed: Any, target: Any) -> Any:
+        try:
+            return distributed.Client(target, **self.client_kwargs)
+        except OSError as exc:
+            raise ConnectionError(
+                f"DaskExecutor could not connect to the Dask scheduler at {target!r}: {exc}. "
+                "Check that the scheduler is running and reachable at that address, or "
+                "leave `address` unset to start a temporary local cluster; "
+                "client_kwargs={'timeout': ...} bounds the wait."
+            ) from exc
+
+    @property
+    def parallelism(self) -> int:
+        """Worker threads right now (asked per fan-out, so adaptive clusters count);
+        0 means no workers yet, and fan-outs are then not chunked."""
+        if self.client is None:
+            return 0
+        return sum(self.client.nthreads().values())
+
+    def submit(
+        self, fn: Callable[..., Any], *args: Any, extra_context: dict | None = None, **kwargs: Any
+    ) -> Any:
+        return self.client.submit(fn, *args, key=_key(extra_context), pure=False, **kwargs)
+
+    def submit_many(self, fn: Callable[..., Any], rows: list[tuple], labels: list[str]) -> list:
+        """One `client.map` for a whole fan-out: one graph update instead of N."""
+        if not rows:
+            return []
+        keys = [_key({"task_full_name": label}) for label in labels]
+        return self.client.map(fn, *zip(*rows), key=keys, pure=False)  # type: ignore[no-any-return]
+
+    def wait(self, futures: Any) -> Any:
+        distributed = require("distributed", extra="dask", feature="DaskExecutor")
+        found: list = []
+        _walk(futures, distributed.Future, found)
+        if not found:
+            return remote.open_envelopes(futures)
+        unique = list({f.key: f for f in found}.values())
+        with self.client.as_current():
+            distributed.wait(unique)
+        values = {f.key: self._failure(f) for f in unique if f.status != "finished"}
+        good = [f for f in unique if f.key not in values]
+        values.update(zip((f.key for f in good), self.client.gather(good)))
+        return remote.open_envelopes(_replace(futures, distributed.Future, lambda f: values[f.key]))
+
+    def _failure(self, future: Any) -> Any:
+        """What stands for a future that erred: its worker died, or an upstream one's did."""
+        from distributed.scheduler import KilledWorker
+
+        error = future.exception()
+        if not isinstance(error, KilledWorker):
+            future.result()  # an engine error or raise_on_exception: let it propagate
+        if getattr(error, "task", None) != future.key:
+            return remote.LOST
+        return remote.Died(future.key.rsplit("-", 1)[0], error)
+
+
+def _cluster(cluster_class: Any, cluster_kwargs: dict | None, debug: Any, config: Any) -> tuple:
+    """Resolve the cluster class; LocalClusters are quiet unless debugging (as Prefect)."""
+    if isinstance(cluster_class, str):
+        from prefect_compat.engine import _resolve
+
+        cluster_class = _resolve(cluster_class)
+    kwargs = dict(cluster_kwargs or {})
+    from distributed.deploy.local import LocalCluster
+
+    if cluster_class is LocalCluster:
+        if debug is None:
+            debug = config.get("debug", False)
+        kwargs.setdefault("silence_logs", logging.WARNING if debug else logging.CRITICAL)
+    return cluster_class, kwargs
