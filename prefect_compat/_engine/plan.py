@@ -23,7 +23,7 @@ import uuid
 from typing import Any, NamedTuple
 
 from prefect_compat._engine import pipeline as p
-from prefect_compat.engine.result.base import Result
+from prefect_compat.engine.result.base import Result, at_target
 from prefect_compat.engine.results import ConstantResult
 from prefect_compat.engine.state import Success
 from prefect_compat.utilities.logging import get_logger
@@ -78,7 +78,7 @@ def _pick_result(task: Any, flow_result: Any) -> Any:
         result = flow_result.copy() if flow_result is not None else Result()
         target = getattr(task, "target", None)
         if target is not None:
-            result.location = target
+            result = at_target(result, target)
     return result
 
 

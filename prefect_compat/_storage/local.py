@@ -21,8 +21,15 @@ class LocalStorage:
 
     def __init__(self, root: str) -> None:
         self.root = root
+        self._root_abs = os.path.abspath(root)
+        self._prefix = os.path.join(self._root_abs, "")
 
     def path(self, key: str) -> str:
+        """The absolute path for `key`; `contained_path` rules, with a cheap common case."""
+        if not os.path.isabs(key):
+            full = os.path.normpath(os.path.join(self._root_abs, key))
+            if full.startswith(self._prefix):  # inside the root: no commonpath needed
+                return full
         return contained_path(self.root, key)
 
     def read_bytes(self, key: str) -> bytes:
@@ -39,8 +46,11 @@ class LocalStorage:
         path = self.path(key)
         directory = os.path.dirname(path) or "."
         try:
-            os.makedirs(directory, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".part")
+            try:
+                fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".part")
+            except FileNotFoundError:  # first write into this directory: make it, once
+                os.makedirs(directory, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".part")
         except OSError as exc:
             raise StorageError(f"Cannot write {path!r}: {exc.strerror or exc}") from exc
         try:

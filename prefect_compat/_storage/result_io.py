@@ -24,8 +24,12 @@ def _value_repr(value: Any) -> str:
     return text if len(text) <= 50 else text[:47] + "..."
 
 
-def write_result(result: Any, value: Any, **format_kwargs: Any) -> Any:
-    """A copy of `result` holding `value`, stored at its formatted location."""
+def write_result(result: Any, value: Any, /, **format_kwargs: Any) -> Any:
+    """A copy of `result` holding `value`, stored at its formatted location.
+
+    Positional-only: the kwargs are the task's inputs and context keys, and a task
+    input may well be called `value` or `result`.
+    """
     new = result.format(**format_kwargs)
     try:
         data = result.serializer.serialize(value)
@@ -61,7 +65,7 @@ def read_result(result: Any, location: str) -> Any:
     return new
 
 
-def exists_result(result: Any, location: str, **format_kwargs: Any) -> bool:
+def exists_result(result: Any, location: str, /, **format_kwargs: Any) -> bool:
     """Whether something is stored at the formatted `location` (no download)."""
     key = location.format(**format_kwargs) if format_kwargs else location
     try:

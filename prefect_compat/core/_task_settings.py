@@ -115,13 +115,9 @@ def result_at_target(result: Any, target: Any) -> Any:
             UserWarning,
             stacklevel=3,
         )
-    new = result.copy()
-    if callable(target):
-        new._formatter = target
-        new.location = None
-    else:
-        new.location = target
-    return new
+    from prefect_compat.engine.result.base import at_target
+
+    return at_target(result, target)
 
 
 def initial_tags(tags: Iterable[str] | None) -> set[str]:

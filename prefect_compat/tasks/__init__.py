@@ -11,9 +11,9 @@ from typing import Any
 
 from prefect_compat.core.task import Task
 
-__all__ = ["Task", "control_flow", "core"]
+__all__ = ["Task", "control_flow", "core", "secrets"]
 
-_SUBMODULES = frozenset({"control_flow", "core"})
+_SUBMODULES = frozenset({"control_flow", "core", "secrets"})
 
 
 def __getattr__(name: str) -> Any:

@@ -133,6 +133,17 @@ class Result:
         raise _not_implemented(self, "write")
 
 
+def at_target(result: Result, target: Any) -> Result:
+    """A copy of `result` that writes to `target` (a location template or a callable)."""
+    new = result.copy()
+    if callable(target):
+        new._formatter = target
+        new.location = None
+    else:
+        new.location = target
+    return new
+
+
 def _public(attrs: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in attrs.items() if not key.startswith("_")}
 

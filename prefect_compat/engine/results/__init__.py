@@ -8,6 +8,7 @@ from prefect_compat.engine.results.local_result import LocalResult
 from prefect_compat.engine.results.prefect_result import PrefectResult
 from prefect_compat.engine.results.result_handler_result import ResultHandlerResult
 from prefect_compat.engine.results.s3_result import S3Result
+from prefect_compat.engine.results.secret_result import SecretResult
 
 __all__ = [
     "ConstantResult",
@@ -16,4 +17,5 @@ __all__ = [
     "PrefectResult",
     "ResultHandlerResult",
     "S3Result",
+    "SecretResult",
 ]

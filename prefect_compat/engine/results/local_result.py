@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from datetime import datetime, timezone
 from typing import Any
 
@@ -49,7 +50,8 @@ class LocalResult(Result):
     @property
     def default_location(self) -> str:
         stamp = re.sub(r"[^a-z0-9]+", "-", datetime.now(timezone.utc).isoformat().lower())
-        return os.path.join(self.dir, "prefect-result-" + stamp.strip("-"))
+        # Prefect's timestamp plus a short uuid: parallel writes in one microsecond differ.
+        return os.path.join(self.dir, f"prefect-result-{stamp.strip('-')}-{uuid.uuid4().hex[:8]}")
 
     def _storage(self) -> LocalStorage:
         return LocalStorage(self.dir)
