@@ -1,17 +1,27 @@
-"""Demo: a mapped flow that checkpoints every task result to local disk.
+"""Demo: a Prefect Core 1.x script, unchanged, with mapping and checkpointing to local disk.
 
-Run it with `python examples/demo_flow.py`. Checkpointing is switched on for this
-run with `set_temporary_config` (a config file or PREFECT__FLOWS__CHECKPOINTING=true
-work too); results go to the default directory, `~/.prefect/results`, under a
-location templated from the run's context.
+It is written against `prefect`, as scripts of that era were. Run it on prefect-compat
+with
+
+    prefect-compat run examples/demo_flow.py            # or: python -m prefect_compat run ...
+    prefect-compat run examples/demo_flow.py --param n=20
+
+`run` makes `import prefect` resolve to prefect-compat, runs this file as `__main__`,
+shows progress, and ends with a summary that lists where the checkpoints went; then
+`prefect-compat results ls` lists them and `prefect-compat results show LOCATION` prints
+one. Checkpointing is switched on for this run with `set_temporary_config`; results go
+to the default directory, `~/.prefect/results`, under a location templated from the
+run's context.
 """
 
 from __future__ import annotations
 
-import prefect_compat as prefect
-from prefect_compat import Flow, Parameter, task
-from prefect_compat.engine.results import LocalResult
-from prefect_compat.utilities.configuration import set_temporary_config
+import time
+
+import prefect
+from prefect import Flow, Parameter, task
+from prefect.engine.results import LocalResult
+from prefect.utilities.configuration import set_temporary_config
 
 RESULT = LocalResult(location="demo/{flow_run_id}/{task_full_name}.pkl")
 
@@ -23,6 +33,7 @@ def numbers(n):
 
 @task
 def square(x):
+    time.sleep(0.05)  # stands in for real work, so the progress display has time to show
     return x * x
 
 
@@ -33,7 +44,7 @@ def total(values):
 
 def build() -> Flow:
     with Flow("demo-squares", result=RESULT) as flow:
-        n = Parameter("n", default=5)
+        n = Parameter("n", default=10)
         total(square.map(numbers(n)))
     return flow
 
@@ -41,14 +52,11 @@ def build() -> Flow:
 def main() -> None:
     flow = build()
     with set_temporary_config({"flows.checkpointing": True}):
-        state = flow.run(n=5)
-    print(f"flow finished: {state!r}")
-    for task_obj, task_state in sorted(state.result.items(), key=lambda kv: kv[0].name):
-        children = getattr(task_state, "map_states", None) or [task_state]
-        for child in children:
-            location = child._result.location
-            print(f"  {task_obj.name:<8} -> {child.result!r:<18} stored at {location}")
-    prefect.get_logger().info("demo done")
+        state = flow.run()
+    by_name = {task_obj.name: task_state for task_obj, task_state in state.result.items()}
+    print(f"flow finished: {state!r}; total = {by_name['total'].result}")
+    print(f"total stored at {by_name['total']._result.location}")
+    prefect.context.get("logger").info("demo done")
 
 
 if __name__ == "__main__":

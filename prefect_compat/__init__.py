@@ -43,6 +43,7 @@ _LAZY_NAMES = {
     "flatten": "prefect_compat.utilities.edges",
     "case": "prefect_compat.tasks.control_flow",
     "resource_manager": "prefect_compat.tasks.core.resource_manager",
+    "install_alias": "prefect_compat._compat.alias",
 }
 _LAZY_MODULES = {
     "core",
@@ -55,6 +56,8 @@ _LAZY_MODULES = {
     "serialization",
     "schedules",
 }
+
+_NOT_PROVIDED = frozenset({"Client", "api", "models", "plugins", "agent", "backend"})
 
 __all__ = [
     "Flow",
@@ -81,6 +84,11 @@ def __getattr__(name: str) -> Any:
         return value
     if name in _LAZY_MODULES:
         return importlib.import_module(f"{__name__}.{name}")
+    if name in _NOT_PROVIDED:  # ImportError, so `from prefect import Client` shows this text
+        raise ImportError(
+            f"prefect-compat does not provide prefect.{name}: it runs flows locally and on "
+            "Dask; the Prefect Cloud/Server API (Client, api, models, plugins) is out of scope."
+        )
     raise AttributeError(f"module 'prefect_compat' has no attribute {name!r}")
 
 

@@ -1,0 +1,309 @@
+"""`prefect-compat run SCRIPT.py`: run a Core-era script, unchanged, on prefect-compat.
+
+Steps: check the script exists and compiles (exit 2 otherwise); install the `prefect`
+import alias; apply the options through configuration *before* the script runs, so
+they reach the flows the script runs itself (`engine.executor.default_class`,
+`flows.checkpointing` plus the context key `checkpointing`, and
+`engine.flow_runner.default_class` = `progress.ObservedFlowRunner`, which is how every
+flow run is observed); execute the script as `__main__`; if it ran no flow, run the
+one it defines (or `--flow NAME`) with the `--param` values; print a summary per flow
+run. Exit 0 when every flow run succeeded, 1 when one did not (or the script raised),
+2 for usage errors.
+
+`--result-dir DIR` gives every flow that has no `result` of its own a flow-level
+`LocalResult(dir=DIR, location="{flow_name}/{flow_run_id}/{task_full_name}.pkl")` when
+it runs, so its tasks checkpoint under DIR, one directory per run. Tasks and flows with
+a Result of their own keep it (their default directory stays `<home_dir>/results`).
+`--checkpoint` is still needed unless checkpointing is already on.
+
+Precedence: `--param` values also override the matching parameters of flows the script
+runs itself (a name no flow declares is a usage error, reported after the run);
+`--checkpoint/--no-checkpoint` wins over the script's own `set_temporary_config`;
+`--executor` only sets the default, so a flow's own executor (`Flow(executor=...)`,
+`flow.run(executor=...)`) still wins.
+"""
+
+from __future__ import annotations
+
+import builtins
+import importlib.machinery
+import os
+import sys
+import traceback
+import types
+from typing import Any
+
+import click
+
+__all__ = ["run"]
+
+EXECUTORS = ("local", "threads", "processes", "dask")
+
+
+class UsageFailure(Exception):
+    """A usage error found after option parsing: message printed, exit code 2."""
+
+
+def _parse_params(ctx: click.Context, param: click.Parameter, values: tuple) -> dict[str, Any]:
+    from prefect_compat._config import cast_string
+
+    parsed: dict[str, Any] = {}
+    for item in values:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"expected KEY=VALUE, got {item!r}", ctx=ctx, param=param)
+        parsed[key.strip()] = cast_string(raw)
+    return parsed
+
+
+def _load_script(path: str) -> Any:
+    if not os.path.isfile(path):
+        what = "is a directory" if os.path.isdir(path) else "does not exist"
+        raise UsageFailure(f"Script {path!r} {what}.")
+    with open(path, "rb") as fh:
+        source = fh.read()
+    try:
+        return compile(source, path, "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        where = f"{exc.filename}:{exc.lineno}" if exc.lineno else path
+        raise UsageFailure(f"Script {path!r} does not parse: {where}: {exc.msg}") from exc
+    except ValueError as exc:  # e.g. null bytes in the source
+        raise UsageFailure(f"Script {path!r} cannot be compiled: {exc}") from exc
+
+
+def _local_dask_executor() -> Any:
+    import importlib
+
+    for module in ("prefect_compat.executors", "prefect_compat.executors.dask"):
+        try:
+            found = getattr(importlib.import_module(module), "LocalDaskExecutor", None)
+        except ModuleNotFoundError:
+            found = None
+        if found is not None:
+            return found
+    raise UsageFailure(
+        "--executor threads/processes needs LocalDaskExecutor, which this installation of "
+        "prefect-compat does not provide; use --executor local."
+    )
+
+
+def _executor_factory(name: str) -> Any:
+    """A zero-argument callable building the executor (what the config key may hold)."""
+    import functools
+    import importlib.util
+
+    if name == "local":
+        from prefect_compat.executors import LocalExecutor
+
+        return LocalExecutor
+    needs = "distributed" if name == "dask" else "dask"
+    if importlib.util.find_spec(needs) is None:
+        raise UsageFailure(f"--executor {name} needs {needs}: pip install 'prefect-compat[dask]'")
+    if name == "dask":
+        from prefect_compat import executors
+
+        found = getattr(executors, "DaskExecutor", None)
+        if found is None:
+            from prefect_compat.executors.dask import DaskExecutor as found
+        return found
+    return functools.partial(_local_dask_executor(), scheduler=name)
+
+
+def _configure(executor: str | None, checkpoint: bool | None) -> None:
+    from prefect_compat import _context
+    from prefect_compat.cli.progress import ObservedFlowRunner
+    from prefect_compat.configuration import config
+
+    config.engine.flow_runner.default_class = ObservedFlowRunner
+    if executor is not None:
+        config.engine.executor.default_class = _executor_factory(executor)
+    if checkpoint is not None:
+        config.flows.checkpointing = checkpoint
+        # the context key wins over a script's own set_temporary_config: the flag is explicit
+        _context.assign("checkpointing", checkpoint)
+
+
+def _exec_script(path: str, code: Any, argv: list[str]) -> tuple[Any, int]:
+    """Run `code` as `__main__`; returns (module, status): 0 ok, else its exit status."""
+    module = types.ModuleType("__main__")
+    module.__file__ = path
+    # multiprocessing's spawn (distributed's Nanny uses it) re-runs a file-based __main__ in
+    # each child, where `import prefect` has no alias; a spec named "__main__" tells it to
+    # skip that. Workers get the script's functions by value (cloudpickle) instead.
+    module.__spec__ = importlib.machinery.ModuleSpec("__main__", None, origin=path)
+    module.__dict__["__builtins__"] = builtins
+    sys.modules["__main__"] = module
+    sys.argv = [path, *argv]
+    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
+    try:
+        exec(code, module.__dict__)
+    except SystemExit as exc:
+        if exc.code is None or exc.code == 0:
+            return module, 0
+        if not isinstance(exc.code, int):
+            print(exc.code, file=sys.stderr)
+        return module, exc.code if isinstance(exc.code, int) else 1
+    except Exception as exc:  # noqa: BLE001 - the user's script failed: show it, exit 1
+        tb = exc.__traceback__
+        traceback.print_exception(type(exc), exc, tb.tb_next if tb else None)
+        return module, 1
+    return module, 0
+
+
+def _defined_flows(module: Any) -> list[tuple[str, Any]]:
+    from prefect_compat.core.flow import Flow
+
+    seen: set[int] = set()
+    found = []
+    for var, value in list(module.__dict__.items()):
+        if isinstance(value, Flow) and id(value) not in seen:
+            seen.add(id(value))
+            found.append((var, value))
+    return found
+
+
+def _pick_flow(defined: list[tuple[str, Any]], name: str | None, path: str) -> Any:
+    names = ", ".join(repr(f.name) for _, f in defined)
+    if name is not None:
+        for var, flow in defined:
+            if name in (flow.name, var):
+                return flow
+        listed = f"it defines {names}" if defined else "it defines no Flow at module level"
+        raise UsageFailure(f"No flow named {name!r} in {path!r}: {listed}.")
+    if not defined:
+        raise UsageFailure(
+            f"{path!r} ran no flow and defines no Flow at module level; nothing to run."
+        )
+    if len(defined) > 1:
+        raise UsageFailure(
+            f"{path!r} defines {len(defined)} flows ({names}); pick one: --flow NAME"
+        )
+    return defined[0][1]
+
+
+def describe_parameters(flow: Any) -> str:
+    parts = [
+        f"{p.name} (required)" if p.required else f"{p.name} (default {p.default!r})"
+        for p in sorted(flow.parameters(), key=lambda p: p.name)
+    ]
+    return ", ".join(parts) if parts else "none"
+
+
+def _check_parameters(flow: Any, params: dict[str, Any]) -> None:
+    declared = {p.name: p for p in flow.parameters()}
+    unknown = sorted(set(params) - set(declared))
+    if unknown:
+        raise UsageFailure(
+            f"Flow {flow.name!r} has no parameter {', '.join(map(repr, unknown))}; its "
+            f"parameters are: {describe_parameters(flow)}."
+        )
+    missing = sorted(n for n, p in declared.items() if p.required and n not in params)
+    if missing:
+        raise UsageFailure(
+            f"Flow {flow.name!r} requires --param for {', '.join(map(repr, missing))}; its "
+            f"parameters are: {describe_parameters(flow)}."
+        )
+
+
+def _unused_parameters(session: Any) -> None:
+    unused = sorted(set(session.parameters) - session.used_parameters)
+    if unused:
+        flows = (
+            "; ".join(f"{r.name!r}: {describe_parameters(r.flow)}" for r in session.records)
+            or "no flow ran"
+        )
+        raise UsageFailure(
+            f"--param {', '.join(map(repr, unused))} matched no parameter of the flows the "
+            f"script ran ({flows})."
+        )
+
+
+def _run_flow(flow: Any, params: dict[str, Any]) -> int:
+    try:
+        flow.run(parameters=params)
+    except Exception:  # noqa: BLE001 - e.g. a cycle found at run time: show it, exit 1
+        traceback.print_exc()
+        return 1
+    return 0
+
+
+def _make_display() -> Any:
+    from prefect_compat.cli import progress
+
+    return progress.LiveDisplay() if sys.stdout.isatty() else progress.PlainDisplay()
+
+
+def _run_script(opts: dict[str, Any]) -> int:
+    import prefect_compat
+    from prefect_compat.cli.progress import Session
+
+    code = _load_script(opts["script"])
+    prefect_compat.install_alias()
+    _configure(opts["executor"], opts["checkpoint"])
+    saved_main, saved_argv = sys.modules.get("__main__"), list(sys.argv)
+    with Session(_make_display(), opts["params"], opts["result_dir"]) as session:
+        try:
+            module, status = _exec_script(opts["script"], code, list(opts["script_args"]))
+            ran = [r.flow for r in session.records]
+            if status == 0 and (opts["flow"] is not None or not ran):
+                flow = _pick_flow(_defined_flows(module), opts["flow"], opts["script"])
+                if flow not in ran:
+                    _check_parameters(flow, opts["params"])
+                    status = _run_flow(flow, opts["params"])
+            if status == 0:
+                _unused_parameters(session)
+        finally:
+            session.print_summaries()
+            sys.argv = saved_argv
+            if saved_main is not None:
+                sys.modules["__main__"] = saved_main
+    return status or session.exit_code()
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("script", metavar="SCRIPT.py")
+@click.argument("script_args", nargs=-1, type=click.UNPROCESSED, metavar="[-- SCRIPT_ARGS...]")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    callback=_parse_params,
+    help="Flow parameter; VALUE is read as a Python literal, else a string. Repeatable.",
+)
+@click.option(
+    "--executor",
+    type=click.Choice(EXECUTORS),
+    default=None,
+    help="Default executor (a flow's own executor still wins). threads/processes: "
+    "LocalDaskExecutor; dask: DaskExecutor on a local cluster.",
+)
+@click.option(
+    "--checkpoint/--no-checkpoint",
+    default=None,
+    help="Force checkpointing on or off (default: as configured / as the script sets it).",
+)
+@click.option(
+    "--result-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Give flows without a result of their own LocalResult(dir=DIR).",
+)
+@click.option("--flow", "flow", default=None, metavar="NAME", help="The flow to run, by name.")
+def run(**opts: Any) -> None:
+    """Run SCRIPT.py (written for Prefect Core, `import prefect` style) on prefect-compat.
+
+    The script runs as __main__, so its own flow.run() calls happen; if it runs no
+    flow, the flow it defines is run with the --param values. Exit status: 0 when
+    every flow run succeeded, 1 when one failed, 2 for usage errors.
+    """
+    try:
+        code = _run_script(opts)
+    except UsageFailure as exc:
+        click.echo(f"Error: {exc}", err=True)
+        code = 2
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        code = 130
+    sys.exit(code)

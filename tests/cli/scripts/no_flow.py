@@ -1,0 +1,5 @@
+"""A script that imports prefect but defines no flow."""
+
+import prefect
+
+print("no flow here, prefect", prefect.__name__)
