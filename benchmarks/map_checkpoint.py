@@ -1,16 +1,19 @@
 """Checkpointing cost: a mapped task over N items writing LocalResults, per item.
 
   ours    flow.run() of `work.map(items)` with checkpointing on; each child writes
-          `<dir>/{map_index}.pkl` through LocalResult (serialize, temp file, fsync, rename)
+          `<dir>/{map_index}.pkl` through LocalResult (serialize, temp file, rename)
   floor   the same bytes written by hand: cloudpickle.dumps + tempfile.mkstemp in the
-          target dir + write + fsync + os.replace, per item, no engine at all
+          target dir + write + os.replace, per item, no engine at all
+
+With --fsync both ours (config `results.local.fsync = true`) and the floor also fsync
+each file before the rename; durable writes then cost a disk flush per item.
   prefect real Prefect 1.4.1 running the same flow (with --compare)
 
 Every run writes into a fresh directory in a temp dir under --dir (default: the system
 temp dir), removed at the end; engine and floor runs alternate so both see the same
 disk. Compare ratios, not absolute numbers: fsync latency depends on the filesystem and
 on what else is using the disk (on tmpfs it is nearly free, on a busy disk it dominates).
-Prefect 1.4.1 does not fsync its results, so its figure has no fsync in it.
+Prefect 1.4.1 never fsyncs its results.
 
 Usage:  python benchmarks/map_checkpoint.py [--n 1000] [--repeat 5] [--dir PATH] [--compare]
 """
@@ -51,8 +54,11 @@ def build_flow(prefect, items, directory):
     return flow
 
 
+FSYNC = os.environ.get("PREFECT__RESULTS__LOCAL__FSYNC", "").lower() == "true"
+
+
 def raw_floor(items, directory):
-    """The least any engine must do per item: pickle, temp file, fsync, rename."""
+    """The least any engine must do per item: pickle, temp file, (fsync,) rename."""
     import cloudpickle
 
     for i, item in enumerate(items):
@@ -60,8 +66,9 @@ def raw_floor(items, directory):
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".part")
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if FSYNC:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, os.path.join(directory, f"{i}.pkl"))
 
 
@@ -111,8 +118,13 @@ def main():
     def extra(parser):
         parser.add_argument("--n", type=int, default=1000, help="mapped items (default 1000)")
         parser.add_argument("--dir", default=None, help="where to make the temp dir")
+        parser.add_argument("--fsync", action="store_true", help="durable writes, both sides")
 
+    global FSYNC
     args = _harness.parse_args(__doc__.splitlines()[0], extra)
+    if args.fsync:
+        os.environ["PREFECT__RESULTS__LOCAL__FSYNC"] = "true"
+        FSYNC = True
     prefect = _harness.load_prefect(args.engine)
     items = make_items(args.n)
     base = tempfile.mkdtemp(prefix="map-checkpoint-", dir=args.dir)
@@ -126,7 +138,8 @@ def main():
         _harness.report(rows, args, __file__)
         return
     ours, floor = rows[0]["us_per_task"], rows[1]["us_per_task"]
-    print(f"map_checkpoint N={args.n}, best of {args.repeat} (files under {base}, removed)")
+    mode = "fsync on" if FSYNC else "fsync off"
+    print(f"map_checkpoint N={args.n}, {mode}, best of {args.repeat} (files under {base}, removed)")
     print(f"  ours           {ours:9.1f} us/item")
     print(f"  raw floor      {floor:9.1f} us/item   ours/floor = {ours / floor:5.2f}x")
     if args.compare:

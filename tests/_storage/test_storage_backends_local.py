@@ -94,3 +94,24 @@ def test_sigkill_mid_write_never_leaves_partial_file(tmp_path):
     assert len(data) >= 8 * 1024 * 1024 + 1
     assert data.startswith(b"x" * 1024)
     assert data[8 * 1024 * 1024 :].isdigit()
+
+
+def test_fsync_only_when_asked(tmp_path, monkeypatch):
+    synced = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(local_module.os, "fsync", lambda fd: synced.append(fd) or real_fsync(fd))
+    LocalStorage(str(tmp_path)).write_bytes("fast.bin", b"1")
+    assert synced == []
+    LocalStorage(str(tmp_path), fsync=True).write_bytes("durable.bin", b"2")
+    assert len(synced) == 1
+    assert (tmp_path / "durable.bin").read_bytes() == b"2"
+
+
+def test_local_result_follows_fsync_config(tmp_path, monkeypatch):
+    from prefect_compat.engine.results import LocalResult
+    from prefect_compat.utilities.configuration import set_temporary_config
+
+    result = LocalResult(dir=str(tmp_path))
+    assert result._storage().fsync is False
+    with set_temporary_config({"results.local.fsync": True}):
+        assert result._storage().fsync is True

@@ -36,6 +36,15 @@ def _resolve_dir(dir: str | None) -> str:
     return dir
 
 
+def _fsync_enabled() -> bool:
+    from prefect_compat.configuration import config
+
+    try:
+        return config.results.local.fsync is True
+    except (KeyError, AttributeError):
+        return False
+
+
 class LocalResult(Result):
     """A Result stored in a file under `dir` (default `<home_dir>/results`)."""
 
@@ -54,7 +63,7 @@ class LocalResult(Result):
         return os.path.join(self.dir, f"prefect-result-{stamp.strip('-')}-{uuid.uuid4().hex[:8]}")
 
     def _storage(self) -> LocalStorage:
-        return LocalStorage(self.dir)
+        return LocalStorage(self.dir, fsync=_fsync_enabled())
 
     def write(self, value_: Any, **kwargs: Any) -> LocalResult:
         """Store `value_` at the formatted location; the copy records the full path."""
