@@ -121,6 +121,8 @@ def run_steps(run: TaskRun, steps: tuple) -> State:
             transition(run, stop.state)
     except signals.ENDRUN as stop:
         transition(run, stop.state)
+    except signals.PAUSE as pause:  # raised by a state handler: pause without more handlers
+        run.state = pause.state
     except Exception as exc:  # noqa: BLE001 - engine-step failure (template, storage, ...)
         if _context.get("raise_on_exception"):
             raise
@@ -185,7 +187,7 @@ def set_task_run_name(run: TaskRun) -> None:
 def check_task_trigger(run: TaskRun) -> None:
     try:
         passed = run.plan.trigger(run.upstream)
-    except (signals.ENDRUN, signals.PAUSE):
+    except signals.ENDRUN:
         raise
     except signals.PrefectStateSignal as sig:
         raise EndRun(sig.state) from None

@@ -162,3 +162,30 @@ def test_expired_cache_reruns():
     assert calls == [1, 1]
     assert state.result[t].result == 2
     assert isinstance(state.result[t], Success)
+
+
+def test_manual_only_pauses_and_resumes_after_prompt(monkeypatch):
+    from prefect_compat.engine.flow_runner import FlowRunner
+    from prefect_compat.engine.state import Paused
+    from prefect_compat.triggers import manual_only
+
+    @task
+    def first():
+        return 1
+
+    @task(trigger=manual_only)
+    def approve(x):
+        return x + 1
+
+    with Flow("pause") as flow:
+        a = approve(first())
+
+    paused = FlowRunner(flow).run(return_tasks=[a])
+    assert type(paused.result[a]) is Paused
+    assert paused.result[a].message == 'Trigger function is "manual_only"'
+
+    prompts = []
+    monkeypatch.setattr("builtins.input", lambda text: prompts.append(text) or "y")
+    state = flow.run()
+    assert state.result[a].result == 2
+    assert prompts and "is currently Paused" in prompts[0]
