@@ -13,7 +13,7 @@ import time
 import uuid
 import warnings
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Sequence
 
 from prefect_compat import _context
 from prefect_compat.engine.state import Cached, Mapped, Paused, Resume, Scheduled, State
@@ -26,7 +26,9 @@ RUN_INSIDE_FLOW = (
 )
 
 
-def _split_parameters(flow: Any, parameters: dict | None, kwargs: dict) -> dict:
+def _split_parameters(
+    flow: Any, parameters: dict[str, Any] | None, kwargs: dict[str, Any]
+) -> dict[str, Any]:
     declared = {p.name: p for p in flow.parameters()}
     params = dict(parameters or {})
     unexpected = sorted(set(params) - set(declared))
@@ -45,10 +47,10 @@ def _split_parameters(flow: Any, parameters: dict | None, kwargs: dict) -> dict:
     return params
 
 
-def _next_start(states: dict) -> datetime | None:
-    starts = []
+def _next_start(states: dict[Any, State]) -> datetime | None:
+    starts: list[datetime] = []
     for state in states.values():
-        children = state.map_states if isinstance(state, Mapped) else (state,)
+        children: Sequence[Any] = state.map_states if isinstance(state, Mapped) else (state,)
         for child in children:
             waiting = isinstance(child, Scheduled) and not isinstance(child, Paused)
             if waiting and child.start_time is not None:
@@ -56,7 +58,7 @@ def _next_start(states: dict) -> datetime | None:
     return min(starts) if starts else None
 
 
-def _resume_paused(states: dict) -> bool:
+def _resume_paused(states: dict[Any, State]) -> bool:
     """Ask on stdin whether to resume Paused tasks, as Prefect's local runs do."""
     resumed = False
     for task, state in list(states.items()):
@@ -71,7 +73,7 @@ def _resume_paused(states: dict) -> bool:
     return resumed
 
 
-def _merge_caches(flow: Any, states: dict) -> None:
+def _merge_caches(flow: Any, states: dict[Any, State]) -> None:
     caches = _context.get("caches")
     if caches is None:
         return
@@ -92,7 +94,7 @@ def _merge_caches(flow: Any, states: dict) -> None:
 
 def run_flow(
     flow: Any,
-    parameters: dict | None = None,
+    parameters: dict[str, Any] | None = None,
     run_on_schedule: bool | None = None,
     runner_cls: type | None = None,
     **kwargs: Any,
@@ -118,7 +120,7 @@ def run_flow(
         _context.assign("caches", {})
     context = dict(kwargs.pop("context", None) or {})
     context.setdefault("flow_run_id", str(uuid.uuid4()))
-    state = kwargs.pop("state", None) or Scheduled(
+    state: State = kwargs.pop("state", None) or Scheduled(
         "Flow run scheduled.", start_time=datetime.now(timezone.utc), result={}
     )
     task_states = dict(kwargs.pop("task_states", None) or {})

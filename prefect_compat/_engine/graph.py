@@ -17,7 +17,7 @@ Flow (`tasks`, `edges`, `_graph_version`) and Edge (`upstream_task`,
 from __future__ import annotations
 
 from collections import deque
-from typing import Any
+from typing import Any, cast
 
 __all__ = ["FlowCycleError", "Graph", "compile_graph"]
 
@@ -57,7 +57,7 @@ def compile_graph(flow: Any) -> Graph:
     version = getattr(flow, "_graph_version", None)
     cached = getattr(flow, "_compiled_graph", None)
     if cached is not None and version is not None and cached.version == version:
-        return cached
+        return cast(Graph, cached)
     graph = _build(list(flow.tasks), flow.edges, version)
     try:
         flow._compiled_graph = graph

@@ -45,7 +45,7 @@ wait collects a, b[0], b[1] and c.
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 from prefect_compat import _context
 from prefect_compat._engine.mapping import child_upstream
@@ -71,7 +71,7 @@ Wait = Callable[[Any], Any]
 
 
 def _start_frame(plan: Any, state: State | None, map_index: int | None) -> dict[str, Any]:
-    frame = plan.new_frame(map_index)
+    frame: dict[str, Any] = plan.new_frame(map_index)
     if isinstance(state, Retrying):
         frame["task_run_count"] = (state.run_count or 1) + 1
         loop_count = state.context.get("_loop_count")
@@ -83,7 +83,9 @@ def _start_frame(plan: Any, state: State | None, map_index: int | None) -> dict[
     return frame
 
 
-def _new_run(plan: Any, state: State | None, upstream: dict, frame: dict) -> TaskRun:
+def _new_run(
+    plan: Any, state: State | None, upstream: dict[Any, State], frame: dict[str, Any]
+) -> TaskRun:
     if plan.constant_upstream:
         upstream = {**plan.constant_upstream, **upstream}
     run = TaskRun(plan, state if state is not None else Pending(), upstream, frame)
@@ -93,7 +95,9 @@ def _new_run(plan: Any, state: State | None, upstream: dict, frame: dict) -> Tas
     return run
 
 
-def run_task(plan: Any, state: State | None, upstream: dict, map_index: int | None = None) -> State:
+def run_task(
+    plan: Any, state: State | None, upstream: dict[Any, State], map_index: int | None = None
+) -> State:
     """Run one task (or mapped child) to a final state, looping while it raises LOOP."""
     frame = _start_frame(plan, state, map_index)
     token = _context.push(frame)
@@ -118,7 +122,7 @@ def run_task(plan: Any, state: State | None, upstream: dict, map_index: int | No
         _context.pop(token)
 
 
-def run_parent(plan: Any, state: State | None, upstream: dict) -> State:
+def run_parent(plan: Any, state: State | None, upstream: dict[Any, State]) -> State:
     """The mapped parent's pipeline: ends in Mapped(width) or a final failure/skip."""
     frame = _start_frame(plan, state, None)
     token = _context.push(frame)
@@ -129,7 +133,9 @@ def run_parent(plan: Any, state: State | None, upstream: dict) -> State:
         _context.pop(token)
 
 
-def run_mapped(plan: Any, state: State | None, upstream: dict, submit: Submit, wait: Wait) -> State:
+def run_mapped(
+    plan: Any, state: State | None, upstream: dict[Any, State], submit: Submit, wait: Wait
+) -> State:
     """Run a mapped task: parent first, then one child per index."""
     parent = run_parent(plan, state, upstream)
     if not isinstance(parent, Mapped):
@@ -176,7 +182,7 @@ def run_pass(
             states[task] = run_mapped(plan, current, wait(upstream), submit, wait)
         else:
             states[task] = submit(run_task, plan, current, upstream)
-    return wait(states)
+    return cast("dict[Any, State]", wait(states))
 
 
 # -- deferred executors ------------------------------------------------------------------
@@ -185,10 +191,10 @@ GATHER = "prefect_compat.gather"  # tags an upstream fan-out shipped as a plain 
 
 
 def run_gathered(
-    plan: Any, state: State | None, upstream: dict, map_index: int | None = None
+    plan: Any, state: State | None, upstream: dict[Any, Any], map_index: int | None = None
 ) -> State:
     """`run_task` on a worker, after rebuilding Mapped upstreams from their children."""
-    rebuilt = {}
+    rebuilt: dict[Any, State] = {}
     for edge, value in upstream.items():
         if type(value) is tuple and value and value[0] == GATHER:
             _, message, width, children = value
@@ -215,7 +221,7 @@ class _Pass:
 
     __slots__ = ("batch", "fanouts", "lost", "states", "submit", "suspects", "wait")
 
-    def __init__(self, states: dict, submit: Any, wait: Wait, suspects: set) -> None:
+    def __init__(self, states: dict[Any, Any], submit: Any, wait: Wait, suspects: set[Any]) -> None:
         self.states = states
         self.submit = submit
         self.wait = wait
@@ -233,7 +239,7 @@ def run_pass_deferred(
     wait: Wait,
 ) -> dict[Any, State]:
     """`run_pass` for executors whose `submit` returns futures (module docstring)."""
-    suspects: set = set()
+    suspects: set[Any] = set()
     for _ in range(2 * len(order) + 2):
         p = _Pass(states, submit, wait, suspects)
         for task in order:
@@ -253,7 +259,7 @@ def run_pass_deferred(
 
 
 def _submit_task(p: _Pass, task: Any, plan: Any, current: State | None) -> None:
-    upstream = {}
+    upstream: dict[Any, Any] = {}  # States, futures or GATHER tuples
     fn = run_task
     for edge in plan.edges:
         up = edge.upstream_task
@@ -311,7 +317,7 @@ def _submit_mapped(p: _Pass, task: Any, plan: Any, current: State | None) -> Non
         mapped.result = [child.result for child in children]
 
 
-def _isolated(p: _Pass, label: str, fn: Callable, *args: Any) -> State:
+def _isolated(p: _Pass, label: str, fn: Callable[..., Any], *args: Any) -> State:
     """Run a suspect of a worker death with nothing else in flight; if its worker
     dies now, the run itself is the cause and ends Failed."""
     _barrier(p)
@@ -330,7 +336,7 @@ def _barrier(p: _Pass) -> None:
     _settle(p, [t for t, s in p.states.items() if not isinstance(s, State)] + list(p.fanouts))
 
 
-def _landed(p: _Pass, key: tuple, state: Any) -> State | None:
+def _landed(p: _Pass, key: tuple[Any, ...], state: Any) -> State | None:
     """`state` if the run produced one; else note it as lost (and maybe a suspect)."""
     if isinstance(state, State):
         return state
@@ -340,7 +346,7 @@ def _landed(p: _Pass, key: tuple, state: Any) -> State | None:
     return None
 
 
-def _settle(p: _Pass, tasks: list) -> None:
+def _settle(p: _Pass, tasks: list[Any]) -> None:
     """Wait for `tasks` (futures and fan-outs) and store their final states."""
     plain = {t: p.states[t] for t in tasks if t not in p.fanouts}
     open_maps = {t: p.fanouts.pop(t) for t in tasks if t in p.fanouts}

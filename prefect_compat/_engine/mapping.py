@@ -71,7 +71,8 @@ def check_task_ready_to_map(run: TaskRun) -> None:
 
 def child_upstream(upstream: dict[Any, State], width: int) -> list[dict[Any, State]]:
     """Per-child upstream dicts for children 0..width-1."""
-    per_edge = []
+    # (edge, items or None, State or None); Any because `state` is reused in the loop below.
+    per_edge: list[tuple[Any, Any, Any]] = []
     for edge, state in upstream.items():
         if edge.mapped:
             items = _mapped_items(edge, state)

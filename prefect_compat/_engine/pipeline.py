@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 from prefect_compat import _context
 from prefect_compat.engine import signals
@@ -64,7 +64,9 @@ class TaskRun:
 
     __slots__ = ("frame", "inputs", "plan", "raw_inputs", "state", "upstream")
 
-    def __init__(self, plan: Any, state: State, upstream: dict[Any, State], frame: dict) -> None:
+    def __init__(
+        self, plan: Any, state: State, upstream: dict[Any, State], frame: dict[str, Any]
+    ) -> None:
         self.plan = plan
         self.state = state
         self.upstream = upstream
@@ -74,7 +76,7 @@ class TaskRun:
 
 
 def label(run: TaskRun) -> str:
-    return run.frame.get("task_full_name") or run.plan.name
+    return cast(str, run.frame.get("task_full_name") or run.plan.name)
 
 
 # -- transitions ---------------------------------------------------------------------
@@ -91,7 +93,9 @@ def transition(run: TaskRun, new: State) -> State:
     return new
 
 
-def _call_handler(run: TaskRun, handler: Callable, owner: Any, old: State, new: State) -> State:
+def _call_handler(
+    run: TaskRun, handler: Callable[..., Any], owner: Any, old: State, new: State
+) -> State:
     try:
         replaced = handler(owner, old, new)
     except (signals.ENDRUN, signals.PAUSE):
@@ -111,7 +115,7 @@ def _call_handler(run: TaskRun, handler: Callable, owner: Any, old: State, new: 
     return new if replaced is None else replaced
 
 
-def run_steps(run: TaskRun, steps: tuple) -> State:
+def run_steps(run: TaskRun, steps: tuple[Any, ...]) -> State:
     """Run `steps` in order; the final state (also set on `run.state`) is returned."""
     try:
         for step in steps:
@@ -120,7 +124,8 @@ def run_steps(run: TaskRun, steps: tuple) -> State:
         if stop.state is not run.state:
             transition(run, stop.state)
     except signals.ENDRUN as stop:
-        transition(run, stop.state)
+        # ENDRUN(None) is allowed by the Prefect API; the state is passed through as-is.
+        transition(run, stop.state)  # type: ignore[arg-type]
     except signals.PAUSE as pause:  # raised by a state handler: pause without more handlers
         run.state = pause.state
     except Exception as exc:  # noqa: BLE001 - engine-step failure (template, storage, ...)
@@ -160,7 +165,7 @@ def check_upstream_skipped(run: TaskRun) -> None:
         if isinstance(state, Skipped):
             raise EndRun(Skipped(SKIP_MESSAGE, result=None))
         reduced = isinstance(state, Mapped) and not getattr(edge, "mapped", False)
-        if reduced and any(isinstance(child, Skipped) for child in state.map_states):
+        if reduced and any(isinstance(child, Skipped) for child in cast(Mapped, state).map_states):
             raise EndRun(Skipped(SKIP_MESSAGE, result=None))
 
 

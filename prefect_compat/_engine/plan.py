@@ -20,7 +20,7 @@ What a plan holds:
 from __future__ import annotations
 
 import uuid
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 from prefect_compat._engine import pipeline as p
 from prefect_compat.engine.result.base import Result, at_target
@@ -64,6 +64,27 @@ class TaskPlan:
         "trigger",
     )
 
+    # Annotation-only declarations (no values, so they do not clash with __slots__).
+    call: Callable[[p.TaskRun], Any]
+    checkpoint: bool
+    constant_inputs: dict[str, Any]
+    constant_raw: dict[str, Any]
+    constant_upstream: dict[ConstantEdge, Success]
+    edges: tuple[Any, ...]
+    frame: dict[str, Any]
+    handlers: tuple[tuple[Any, Any], ...]
+    logger: Any
+    mapped: bool
+    max_retries: int
+    name: str
+    parent_steps: tuple[Any, ...]
+    result: Any
+    retry_delay: Any
+    steps: tuple[Any, ...]
+    store: Callable[[p.TaskRun, Any], Any]
+    task: Any
+    trigger: Any
+
     def new_frame(self, map_index: int | None) -> dict[str, Any]:
         frame = self.frame.copy()
         if map_index is not None:
@@ -82,7 +103,9 @@ def _pick_result(task: Any, flow_result: Any) -> Any:
     return result
 
 
-def _steps_for(task: Any, edges: tuple, has_inputs: bool, max_retries: int) -> tuple:
+def _steps_for(
+    task: Any, edges: tuple[Any, ...], has_inputs: bool, max_retries: int
+) -> tuple[Any, ...]:
     steps: list[Any] = [p.check_task_is_ready]
     if edges:
         steps.append(p.check_upstream_finished)
@@ -104,7 +127,7 @@ def _steps_for(task: Any, edges: tuple, has_inputs: bool, max_retries: int) -> t
     return tuple(steps)
 
 
-def _parent_steps(task: Any) -> tuple:
+def _parent_steps(task: Any) -> tuple[Any, ...]:
     from prefect_compat._engine.mapping import check_task_ready_to_map
 
     steps: list[Any] = [p.check_task_is_ready, p.check_upstream_finished]
@@ -116,10 +139,10 @@ def _parent_steps(task: Any) -> tuple:
 
 def build_plan(
     task: Any,
-    edges: tuple,
+    edges: tuple[Any, ...],
     constants: dict[str, Any],
     flow_result: Any,
-    runner_handlers: tuple,
+    runner_handlers: tuple[Any, ...],
     slug: str,
 ) -> TaskPlan:
     """Resolve one task's plan (see the module docstring for the fields)."""
@@ -165,7 +188,9 @@ def build_plan(
     return plan
 
 
-def build_plans(flow: Any, graph: Any, runner_handlers: tuple = ()) -> dict[Any, TaskPlan]:
+def build_plans(
+    flow: Any, graph: Any, runner_handlers: tuple[Any, ...] = ()
+) -> dict[Any, TaskPlan]:
     """One TaskPlan per task of `flow`, in graph order."""
     constants = flow.constants
     slugs = flow.slugs

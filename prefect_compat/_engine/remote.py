@@ -103,7 +103,9 @@ class Envelope:
 
     __slots__ = ("payload", "records", "value")
 
-    def __init__(self, value: Any, records: list[dict], payload: bytes | None = None) -> None:
+    def __init__(
+        self, value: Any, records: list[dict[str, Any]], payload: bytes | None = None
+    ) -> None:
         self.value = value
         self.records = records
         self.payload = payload
@@ -114,7 +116,7 @@ class Envelope:
         return (_open_payload, (self.payload, self.records))
 
 
-def _open_payload(payload: bytes, records: list[dict]) -> Envelope:
+def _open_payload(payload: bytes, records: list[dict[str, Any]]) -> Envelope:
     return Envelope(pickle.loads(payload), records, payload)
 
 
@@ -152,7 +154,7 @@ def worker_died(label: str, error: BaseException) -> Failed:
 # -- worker side -----------------------------------------------------------------------
 
 
-def _is_ref(value: tuple) -> bool:
+def _is_ref(value: tuple[Any, ...]) -> bool:
     return len(value) == 3 and value[0] == CHUNK
 
 
@@ -178,7 +180,7 @@ def unwrap(value: Any) -> Any:
     return value
 
 
-def run_chunk(fn: Callable[..., Any], rows: list[tuple]) -> list[Any]:
+def run_chunk(fn: Callable[..., Any], rows: list[tuple[Any, ...]]) -> list[Any]:
     """One Dask task for a slice of a fan-out: `[fn(*row) for row in rows]`."""
     return [fn(*row) for row in rows]
 
@@ -192,7 +194,7 @@ def run_in_frame(frame: dict[str, Any], label: str, fn: Callable[..., Any], *arg
         _context.pop(token)
 
 
-_capture: ContextVar[list | None] = ContextVar("prefect_compat.worker_records", default=None)
+_capture: ContextVar[list[Any] | None] = ContextVar("prefect_compat.worker_records", default=None)
 _installed = False
 
 
@@ -247,7 +249,7 @@ def run_in_process(frame: dict[str, Any], label: Any, fn: Callable[..., Any], *a
     """
     if not _installed:
         _install_capture()
-    records: list[dict] = []
+    records: list[dict[str, Any]] = []
     capture_token = _capture.set(records)
     token = _context.push(dict(frame))
     try:
@@ -288,7 +290,7 @@ def _unpicklable(label: str, state: Any, error: BaseException) -> Failed:
 # -- client side -----------------------------------------------------------------------
 
 
-def open_envelopes(value: Any, _seen: set | None = None) -> Any:
+def open_envelopes(value: Any, _seen: set[int] | None = None) -> Any:
     """Emit the records of every Envelope in `value` here (once each), and return the
     bare states, with chunk references resolved."""
     seen = set() if _seen is None else _seen
@@ -337,8 +339,12 @@ class Submitter:
         )
 
     def many(
-        self, fn: Callable[..., Any], arglists: list[tuple], labels: list[str], batch: bool = True
-    ) -> list:
+        self,
+        fn: Callable[..., Any],
+        arglists: list[tuple[Any, ...]],
+        labels: list[str],
+        batch: bool = True,
+    ) -> list[Any]:
         """Submit `fn(*args)` for every argument tuple; returns one reference per call.
 
         With `batch`, calls are grouped into chunks (module docstring); a reference
@@ -353,12 +359,12 @@ class Submitter:
         for start, stop in zip(bounds, bounds[1:]):
             names = labels[start:stop]
             chunks.append((names, (fn, arglists[start:stop])))
-        refs = []
+        refs: list[Any] = []
         for (names, _), future in zip(chunks, self._submit_rows(run_chunk, chunks)):
             refs.extend((CHUNK, future, j) for j in range(len(names)))
         return refs
 
-    def _submit_rows(self, fn: Callable[..., Any], rows: list[tuple]) -> list:
+    def _submit_rows(self, fn: Callable[..., Any], rows: list[tuple[Any, ...]]) -> list[Any]:
         labels = [_text(label) for label, _ in rows]
         full = [(self.frame, label, fn, *args) for label, args in rows]
         batch = getattr(self.executor, "submit_many", None)

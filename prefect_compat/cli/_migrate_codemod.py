@@ -12,7 +12,7 @@ here, `_ImportRules` in `_migrate_imports.py`) are combined into the transformer
 from __future__ import annotations
 
 import textwrap
-from typing import Any, Dict, List, NamedTuple, Sequence, Tuple
+from typing import Any, Dict, List, NamedTuple, Sequence, Tuple, cast
 
 from prefect_compat._lazy import require
 from prefect_compat.cli._migrate_tables import (
@@ -29,7 +29,7 @@ from prefect_compat.cli._migrate_tables import (
     split_root,
 )
 
-cst = require("libcst", extra="migrate", feature="prefect-compat migrate")
+cst: Any = require("libcst", extra="migrate", feature="prefect-compat migrate")
 meta = require("libcst.metadata", extra="migrate", feature="prefect-compat migrate")
 helpers = require("libcst.helpers", extra="migrate", feature="prefect-compat migrate")
 
@@ -151,7 +151,7 @@ class _Survey(cst.CSTVisitor):
             elif module and not b.aliased:
                 self.new_local[b.local] = "results" if "results" not in self.names else b.local
             elif handler_kind(b.rest) and not b.aliased:
-                self.new_local[b.local] = HANDLER_SPECS[handler_kind(b.rest)].result
+                self.new_local[b.local] = HANDLER_SPECS[cast(str, handler_kind(b.rest))].result
 
     def keeps_old(self, local: str) -> bool:
         return local in self.frozen or self.refs.get(local, [0, 0])[1] > 0

@@ -87,7 +87,7 @@ class _ImportRules:
         if list(groups) == [rest] and list(groups[rest]) == list(node.names):
             return [(node, texts)] if texts else None
         original = list(node.names)
-        out = []
+        out: List[Tuple[Any, List[str]]] = []
         for module, group in sorted(groups.items(), key=lambda item: item[0] != rest):
             # names that changed are sorted; an untouched prefix keeps its order
             unchanged = group == original[: len(group)]

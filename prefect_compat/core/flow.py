@@ -309,6 +309,7 @@ class Flow:
         """
         task = as_task(task, self)
         self.add_task(task)
+        up: Task | None  # a Task below; None in the keyword loop for a plain constant
         for given in upstream_tasks or ():
             value, is_mapped, flat = strip_annotations(given, mapped)
             up = as_task(value, self)

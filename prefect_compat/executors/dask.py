@@ -227,8 +227,8 @@ class DaskExecutor(Executor):
             )
             adapt_kwargs = dict(adapt_kwargs or {})
         self.address = address
-        self.cluster_class = cluster_class
-        self.cluster_kwargs = cluster_kwargs
+        self.cluster_class: Any = cluster_class  # resolved by _cluster() unless `address`
+        self.cluster_kwargs: Any = cluster_kwargs
         self.adapt_kwargs = adapt_kwargs
         self.client_kwargs = {"set_as_default": False, **(client_kwargs or {})}
         self.debug = debug

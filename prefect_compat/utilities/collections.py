@@ -28,7 +28,7 @@ class OrderedSet(MutableSet[T]):
         self._changes = 0
 
     @classmethod
-    def _from_iterable(cls, items: Iterable[T]) -> OrderedSet[T]:
+    def _from_iterable(cls, items: Iterable[T]) -> OrderedSet[T]:  # type: ignore[override]  # typeshed: generic in _S
         return cls(items)
 
     def __contains__(self, item: object) -> bool:

@@ -17,6 +17,7 @@ class EdgeAnnotation:
     """Base class: a value plus the edge flags (`mapped`, `flattened`) to give it."""
 
     flags: ClassVar[dict[str, bool]] = {}
+    value: Any
 
     def __init__(self, value: Any) -> None:
         inner: dict[str, bool] = {}

@@ -95,7 +95,7 @@ def collection_task(x: Any, flow: Any = None) -> Task | None:
     parts = [collection_task(item, flow) for item in items]
     if all(part is None for part in parts):
         return None
-    bound = {
+    bound: dict[str, Any] = {
         f"arg_{i}": item if part is None else part
         for i, (item, part) in enumerate(zip(items, parts), start=1)
     }

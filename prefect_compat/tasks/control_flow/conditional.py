@@ -25,7 +25,7 @@ class CompareValue(Task):
         kwargs.setdefault("name", f'CompareValue: "{value}"')
         super().__init__(**kwargs)
 
-    def run(self, value: Any) -> None:
+    def run(self, value: Any) -> None:  # type: ignore[override]  # run() takes the task's inputs
         if value != self.value:
             raise signals.SKIP(f'Provided value "{value}" did not match "{self.value}"')
 

@@ -31,7 +31,7 @@ class FilterTask(Task):
         kwargs.setdefault("trigger", all_finished)
         super().__init__(**kwargs)
 
-    def run(self, task_results: list[Any]) -> list[Any]:
+    def run(self, task_results: list[Any]) -> list[Any]:  # type: ignore[override]  # run() takes the task's inputs
         kept = [item for item in task_results if self.filter_func(item)]
         if self.log_func is not None:
             get_logger(self.name).info(self.log_func(kept))

@@ -67,7 +67,7 @@ class Set(VarArgsTask):
 class Dict(Task):
     """Returns `dict(zip(keys, values))`; the two must have the same length."""
 
-    def run(self, keys: Iterable[Any], values: Iterable[Any]) -> dict[Any, Any]:
+    def run(self, keys: Iterable[Any], values: Iterable[Any]) -> dict[Any, Any]:  # type: ignore[override]  # run() takes the task's inputs
         keys, values = list(keys), list(values)
         if len(keys) != len(values):
             raise ValueError(

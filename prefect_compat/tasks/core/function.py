@@ -23,7 +23,7 @@ class FunctionTask(Task):
         if not callable(fn):
             raise TypeError("`fn` must be callable")
         name = name or getattr(fn, "__name__", None) or type(self).__name__
-        self._run_spec = RunSpec.of(fn, name)
+        self._run_spec = RunSpec.of(fn, name)  # type: ignore[misc]  # per instance: Task._spec
         self.run = fn  # type: ignore[method-assign]
         if kwargs.get("nout") is None:
             kwargs["nout"] = infer_nout(fn)

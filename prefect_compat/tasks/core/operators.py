@@ -55,7 +55,7 @@ class GetItem(Task):
         self.default = default
         super().__init__(**kwargs)
 
-    def run(self, task_result: Any, key: Any, default: Any = NO_DEFAULT) -> Any:
+    def run(self, task_result: Any, key: Any, default: Any = NO_DEFAULT) -> Any:  # type: ignore[override]  # run() takes the task's inputs
         if default is NO_DEFAULT:
             default = self.default
         try:
@@ -73,7 +73,7 @@ class GetAttr(Task):
         self.default = default
         super().__init__(**kwargs)
 
-    def run(self, task_result: Any, attr: str, default: Any = NO_DEFAULT) -> Any:
+    def run(self, task_result: Any, attr: str, default: Any = NO_DEFAULT) -> Any:  # type: ignore[override]  # run() takes the task's inputs
         if default is NO_DEFAULT:
             default = self.default
         if default is NO_DEFAULT:
@@ -86,7 +86,7 @@ class _Binary(Task):
 
     op: Callable[[Any, Any], Any]
 
-    def run(self, x: Any, y: Any) -> Any:
+    def run(self, x: Any, y: Any) -> Any:  # type: ignore[override]  # run() takes the task's inputs
         return type(self).op(x, y)
 
 
@@ -114,5 +114,5 @@ LessThanOrEqual = _binary("LessThanOrEqual", operator.le, "`x <= y`")
 class Not(Task):
     """`not x`."""
 
-    def run(self, x: Any) -> bool:
+    def run(self, x: Any) -> bool:  # type: ignore[override]  # run() takes the task's inputs
         return not x

@@ -53,7 +53,7 @@ class ResourceSetupTask(Task):
         super().__init__(**kwargs)
         self._exclude_from_terminal = True
 
-    def run(self, mgr: Any) -> Any:
+    def run(self, mgr: Any) -> Any:  # type: ignore[override]  # run() takes the task's inputs
         return mgr.setup()
 
 
@@ -65,7 +65,8 @@ def resource_cleanup_trigger(upstream_states: dict) -> bool:
                 'Trigger was "resource_cleanup_trigger" but some of the upstream tasks were '
                 "not finished."
             )
-        stage = {"mgr": "init", "resource": "setup"}.get(getattr(edge, "key", None))
+        # the key is None for unkeyed edges, and .get(None) is None
+        stage = {"mgr": "init", "resource": "setup"}.get(getattr(edge, "key", None))  # type: ignore[arg-type]
         if stage and state.is_skipped():
             raise signals.SKIP(f"Resource manager {stage} skipped")
         if stage and not state.is_successful():
@@ -82,7 +83,7 @@ class ResourceCleanupTask(Task):
         super().__init__(**kwargs)
         self._exclude_from_terminal = True
 
-    def run(self, mgr: Any, resource: Any) -> None:
+    def run(self, mgr: Any, resource: Any) -> None:  # type: ignore[override]  # run() takes the task's inputs
         mgr.cleanup(resource)
 
 
