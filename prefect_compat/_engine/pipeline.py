@@ -24,7 +24,7 @@ from typing import Any, Callable, cast
 
 from prefect_compat import _context
 from prefect_compat.engine import signals
-from prefect_compat.engine.result.base import ResultNotImplementedError
+from prefect_compat.engine.result.base import Result, ResultNotImplementedError
 from prefect_compat.engine.state import (
     Cached,
     Failed,
@@ -137,6 +137,11 @@ def run_steps(run: TaskRun, steps: tuple[Any, ...]) -> State:
 
 
 # -- steps ------------------------------------------------------------------------------
+
+
+def return_constant(run: TaskRun) -> None:
+    """The whole pipeline of a Constant task: its value, no run, no checkpoint."""
+    raise EndRun(Success(result=Result(run.plan.task.value)))
 
 
 def check_task_is_ready(run: TaskRun) -> None:

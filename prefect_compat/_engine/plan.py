@@ -137,6 +137,12 @@ def _parent_steps(task: Any) -> tuple[Any, ...]:
     return tuple(steps)
 
 
+def _is_constant_task(task: Any) -> bool:
+    from prefect_compat.tasks.core.constants import Constant
+
+    return isinstance(task, Constant)
+
+
 def build_plan(
     task: Any,
     edges: tuple[Any, ...],
@@ -165,6 +171,9 @@ def build_plan(
     plan.retry_delay = task.retry_delay
     keyed = bool(constants) or any(e.key is not None for e in edges)
     plan.steps = _steps_for(task, edges, keyed, plan.max_retries)
+    if _is_constant_task(task):  # Prefect hands Constant tasks their value without a run
+        plan.steps = (p.return_constant,)
+        runner_handlers = ()
     plan.parent_steps = _parent_steps(task) if plan.mapped else ()
     plan.trigger = task.trigger
     plan.handlers = tuple((h, task) for h in task.state_handlers or ()) + runner_handlers
@@ -189,20 +198,31 @@ def build_plan(
 
 
 def build_plans(
-    flow: Any, graph: Any, runner_handlers: tuple[Any, ...] = ()
+    flow: Any,
+    graph: Any,
+    runner_handlers: tuple[Any, ...] = (),
+    make_owner: Callable[[Any], Any] | None = None,
 ) -> dict[Any, TaskPlan]:
-    """One TaskPlan per task of `flow`, in graph order."""
+    """One TaskPlan per task of `flow`, in graph order.
+
+    `runner_handlers` are runner-level task state handlers; each is called with the
+    object `make_owner(task)` returns (a TaskRunner for that task, as in Prefect).
+    """
     constants = flow.constants
     slugs = flow.slugs
     flow_result = getattr(flow, "result", None)
-    return {
-        task: build_plan(
+    plans = {}
+    for task in graph.order:
+        owned: tuple[Any, ...] = ()
+        if runner_handlers:
+            owner = make_owner(task) if make_owner is not None else None
+            owned = tuple((handler, owner) for handler in runner_handlers)
+        plans[task] = build_plan(
             task,
             graph.upstream_edges[task],
             constants.get(task) or {},
             flow_result,
-            runner_handlers,
+            owned,
             slugs.get(task) or task.name,
         )
-        for task in graph.order
-    }
+    return plans

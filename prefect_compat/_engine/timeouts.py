@@ -37,7 +37,7 @@ def call_with_timeout(task: Any, inputs: dict[str, Any], timeout: float | None) 
     worker.start()
     worker.join(timeout)
     if worker.is_alive():
-        raise TaskTimeoutSignal(f"Execution timed out after {timeout} seconds.")
+        raise TaskTimeoutSignal("Execution timed out.")
     if "error" in outcome:
         raise outcome["error"]
     return outcome.get("value")

@@ -113,12 +113,24 @@ class FlowRunner(Runner):
     # -- setup --------------------------------------------------------------------
     def _compiled(self, handlers: Iterable | None) -> tuple[Any, dict]:
         graph = compile_graph(self.flow)
-        key = (graph.version, id(graph), id(getattr(self.flow, "result", None)))
+        handlers = tuple(handlers or ())
+        flow_result = getattr(self.flow, "result", None)
+        key = (graph.version, id(graph), id(flow_result), handlers)
         if self._plans is None or self._plans_key != key:
-            owner_handlers = tuple((h, self) for h in handlers or ())
-            self._plans = build_plans(self.flow, graph, owner_handlers)
+            self._plans = build_plans(self.flow, graph, handlers, self._task_runner_for(handlers))
             self._plans_key = key
         return graph, self._plans
+
+    def _task_runner_for(self, handlers: tuple[Any, ...]) -> Any:
+        """What runner-level task handlers receive: a TaskRunner for their task."""
+        flow_result = getattr(self.flow, "result", None)
+
+        def make(task: Any) -> Any:
+            return self.task_runner_cls(
+                task=task, state_handlers=list(handlers), flow_result=flow_result
+            )
+
+        return make
 
     def _flow_frame(self, context: dict | None, parameters: dict | None) -> dict[str, Any]:
         flow = self.flow

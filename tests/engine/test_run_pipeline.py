@@ -572,3 +572,63 @@ def test_custom_task_runner_class_is_used_for_every_task_run():
     assert state.result[total].result == [11, 12]
     assert ("numbers", None) in ran
     assert ("add", 0) in ran and ("add", 1) in ran
+
+
+def test_runner_handlers_receive_a_task_runner_for_their_task():
+    from prefect_compat.engine.task_runner import TaskRunner
+
+    seen = []
+
+    def uses_task(runner, old, new):
+        seen.append((type(runner), runner.task.name, type(new).__name__))
+
+    @task
+    def a():
+        return 1
+
+    with Flow("owner") as flow:
+        a()
+
+    assert flow.run(task_runner_state_handlers=[uses_task]).is_successful()
+    assert seen == [(TaskRunner, "a", "Running"), (TaskRunner, "a", "Success")]
+
+
+def test_reused_flow_runner_uses_each_runs_handlers():
+    from prefect_compat.engine.flow_runner import FlowRunner
+
+    calls = []
+
+    @task
+    def a():
+        return 1
+
+    with Flow("reuse") as flow:
+        a()
+
+    runner = FlowRunner(flow)
+    runner.run(task_runner_state_handlers=[lambda r, o, n: calls.append("h1")])
+    runner.run(task_runner_state_handlers=[lambda r, o, n: calls.append("h2")])
+    runner.run()
+    assert calls == ["h1", "h1", "h2", "h2"]
+
+
+def test_constant_tasks_are_given_their_value_not_run_or_checkpointed(tmp_path):
+    import threading
+
+    from prefect_compat.engine.results import LocalResult
+    from prefect_compat.tasks.core.constants import Constant
+
+    @task
+    def locked(lock):
+        return lock.locked()
+
+    with Flow("const", result=LocalResult(dir=str(tmp_path))) as flow:
+        out = locked.map([threading.Lock(), threading.Lock()])
+
+    with set_temporary_config({"flows.checkpointing": True}):
+        state = flow.run()
+    assert state.is_successful()
+    assert state.result[out].result == [False, False]
+    constant = next(t for t in flow.tasks if isinstance(t, Constant))
+    assert repr(state.result[constant]) == "<Success>"
+    assert state.result[constant]._result.location is None
