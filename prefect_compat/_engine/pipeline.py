@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, cast
 
 from prefect_compat import _context
+from prefect_compat._engine.templating import formatting_kwargs
 from prefect_compat.engine import signals
 from prefect_compat.engine.result.base import Result, ResultNotImplementedError
 from prefect_compat.engine.state import (
@@ -186,8 +187,6 @@ def get_task_inputs(run: TaskRun) -> None:
 
 
 def set_task_run_name(run: TaskRun) -> None:
-    from prefect_compat._engine.templating import formatting_kwargs
-
     template = run.plan.task.task_run_name
     kwargs = formatting_kwargs(run)
     name = template(**kwargs) if callable(template) else template.format(**kwargs)
@@ -295,8 +294,6 @@ def store_value(run: TaskRun, value: Any) -> Any:
     plan = run.plan
     result = plan.result
     if value is not None and plan.checkpoint and _context.get("checkpointing") is True:
-        from prefect_compat._engine.templating import formatting_kwargs
-
         try:
             return result.write(value, **formatting_kwargs(run))
         except ResultNotImplementedError:

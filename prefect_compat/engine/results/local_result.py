@@ -37,12 +37,12 @@ def _resolve_dir(dir: str | None) -> str:
 
 
 def _fsync_enabled() -> bool:
+    """`results.local.fsync` from the live config (plain dict reads: this runs per write)."""
     from prefect_compat.configuration import config
 
-    try:
-        return config.results.local.fsync is True
-    except (KeyError, AttributeError):
-        return False
+    section = dict.get(config, "results")
+    local = dict.get(section, "local") if isinstance(section, dict) else None
+    return isinstance(local, dict) and dict.get(local, "fsync") is True
 
 
 class LocalResult(Result):
