@@ -1,6 +1,6 @@
 """Cache and target checks: reuse an earlier result instead of running the task.
 
-`check_cache` validates an incoming Cached state, then looks through the
+`check_task_is_cached` validates an incoming Cached state, then looks through the
 process-wide `context.caches[cache_key or name]` candidates with the task's
 validator. `check_target` asks the task's Result whether the rendered target exists
 and, if so, loads it and ends the run as Cached without calling the task.
@@ -9,14 +9,14 @@ and, if so, loads it and ends the run as Cached without calling the task.
 from __future__ import annotations
 
 from prefect_compat import _context
-from prefect_compat._engine.pipeline import EndRun, TaskRun, transition
+from prefect_compat._engine.taskrun import EndRun, TaskRun, transition
 from prefect_compat._engine.templating import formatting_kwargs
 from prefect_compat.engine.state import Cached, Pending
 
-__all__ = ["check_cache", "check_target"]
+__all__ = ["check_target", "check_task_is_cached"]
 
 
-def check_cache(run: TaskRun) -> None:
+def check_task_is_cached(run: TaskRun) -> None:
     task = run.plan.task
     parameters = _context.get("parameters") or {}
     state = run.state

@@ -2,12 +2,13 @@
 
 Read this module first. A flow run is one or more *passes* (`run_pass`); a pass walks
 the tasks in topological order and, for each task whose state is not final, gathers
-its upstream states and hands `run_task(plan, state, upstream)` to `submit`.
+its upstream states and hands `plan.entry(plan, state, upstream)` to `submit`
+(`attempt.run_planned` for the stock runners; see plan.py for runner hooks).
 
 Inline executors (LocalExecutor): `submit` runs the call at once and returns the
 State, so a pass is a plain loop with no scheduler at all. A mapped task `wait`s for
-its upstream states, runs the parent's short pipeline (`run_parent`), then runs one
-child per index (`run_mapped`).
+its upstream states, runs the parent's short pipeline (`plan.parent_entry`), then
+runs one child per index (`_run_mapped`).
 
 Deferred executors (Dask; `submit.deferred` is true, see remote.py): `submit` returns
 a future and the pass never blocks on work it does not need yet (`run_pass_deferred`):
@@ -20,8 +21,8 @@ a future and the pass never blocks on work it does not need yet (`run_pass_defer
     known, so child i simply depends on upstream child i's future (chained maps run
     depth first). Only unmapped or flattened edges from a fan-out wait for it;
   * a plain task downstream of a fan-out gets `(GATHER, message, width, futures)`
-    for that edge and runs through `run_gathered`, which rebuilds the Mapped state
-    on the worker;
+    for that edge and runs through `attempt.run_gathered`, which rebuilds the
+    Mapped state on the worker;
   * at the end of the pass one `wait` resolves every future, fan-out children
     included, into final states;
   * a run whose worker process died comes back as `Died` (a suspect: others on that
@@ -32,7 +33,7 @@ a future and the pass never blocks on work it does not need yet (`run_pass_defer
 
 State kept between passes is just `states: {task: State}`. A pass leaves a task
 unfinished when it is Retrying (its start time is in the future) or waits on one; the
-caller (`entry.run_flow`, like Prefect's `flow.run`) sleeps until the earliest start
+caller (`flow_run.run_flow`, like Prefect's `flow.run`) sleeps until the earliest start
 time and runs another pass, which keeps every finished state and re-runs the rest.
 
 Example: a -> b.map -> c. Pass 1 runs a (Success [1, 2]), b's parent (Mapped, 2),
@@ -44,122 +45,32 @@ wait collects a, b[0], b[1] and c.
 
 from __future__ import annotations
 
-import logging
-from typing import Any, Callable, cast
+from typing import Any, Callable, Iterator, cast
 
-from prefect_compat import _context
-from prefect_compat._engine.mapping import child_upstream
-from prefect_compat._engine.pipeline import TaskRun, run_steps, transition
+from prefect_compat._engine.attempt import GATHER, RUNNER_LOGGER, run_gathered
+from prefect_compat._engine.mapping import child_upstream, gathered, reusable
 from prefect_compat._engine.remote import Died, worker_died
-from prefect_compat.engine.state import (
-    Cached,
-    Looped,
-    Mapped,
-    Pending,
-    Resume,
-    Retrying,
-    State,
-)
+from prefect_compat.engine.state import Cached, Mapped, Pending, State
 
-__all__ = ["run_gathered", "run_pass", "run_pass_deferred", "run_task"]
+__all__ = ["run_pass"]
 
-RUNNER_LOGGER = logging.getLogger("prefect.TaskRunner")
 NOT_AVAILABLE = Pending("Task state not available.")
 
 Submit = Callable[..., Any]
 Wait = Callable[[Any], Any]
 
 
-def _start_frame(plan: Any, state: State | None, map_index: int | None) -> dict[str, Any]:
-    frame: dict[str, Any] = plan.new_frame(map_index)
-    if isinstance(state, Retrying):
-        frame["task_run_count"] = (state.run_count or 1) + 1
-        loop_count = state.context.get("_loop_count")
-        if loop_count is not None:
-            frame["task_loop_count"] = loop_count
-            frame["task_loop_result"] = state.context.get("_loop_result")
-    elif isinstance(state, Resume):
-        frame["resume"] = True
-    return frame
-
-
-def _new_run(
-    plan: Any, state: State | None, upstream: dict[Any, State], frame: dict[str, Any]
-) -> TaskRun:
-    if plan.constant_upstream:
-        upstream = {**plan.constant_upstream, **upstream}
-    run = TaskRun(plan, state if state is not None else Pending(), upstream, frame)
-    if plan.constant_inputs:
-        run.inputs = dict(plan.constant_inputs)
-        run.raw_inputs = dict(plan.constant_raw)
-    return run
-
-
-def run_task(
-    plan: Any, state: State | None, upstream: dict[Any, State], map_index: int | None = None
-) -> State:
-    """Run one task (or mapped child) to a final state, looping while it raises LOOP."""
-    frame = _start_frame(plan, state, map_index)
-    token = _context.push(frame)
-    try:
-        name = frame["task_full_name"]
-        RUNNER_LOGGER.info("Task '%s': Starting task run...", name)
-        run = _new_run(plan, state, upstream, frame)
-        final = run_steps(run, plan.steps)
-        while isinstance(final, Looped):
-            count = frame.get("task_loop_count", 1) + 1
-            frame["task_loop_count"] = count
-            frame["task_loop_result"] = final.result
-            transition(run, Pending(f"Looping task (on loop index {count})"))
-            final = run_steps(run, plan.steps)
-        RUNNER_LOGGER.info(
-            "Task '%s': Finished task run for task with final state: '%s'",
-            name,
-            type(final).__name__,
-        )
-        return final
-    finally:
-        _context.pop(token)
-
-
-def run_parent(plan: Any, state: State | None, upstream: dict[Any, State]) -> State:
-    """The mapped parent's pipeline: ends in Mapped(width) or a final failure/skip."""
-    frame = _start_frame(plan, state, None)
-    token = _context.push(frame)
-    try:
-        run = _new_run(plan, state, upstream, frame)
-        return run_steps(run, plan.parent_steps)
-    finally:
-        _context.pop(token)
-
-
-def run_mapped(
-    plan: Any, state: State | None, upstream: dict[Any, State], submit: Submit, wait: Wait
-) -> State:
-    """Run a mapped task: parent first, then one child per index."""
-    parent = run_parent(plan, state, upstream)
-    if not isinstance(parent, Mapped):
-        return parent
-    width = parent.n_map_states
-    previous = state.map_states if isinstance(state, Mapped) else []
-    children = []
-    for index, child_ups in enumerate(child_upstream(upstream, width)):
-        prev = previous[index] if index < len(previous) else None
-        if prev is not None and prev.is_finished() and not isinstance(prev, Cached):
-            children.append(prev)
-        else:
-            children.append(submit(run_task, plan, prev, child_ups, index))
-    children = wait(children)
-    return Mapped(
-        parent.message,
-        result=[child.result for child in children],
-        map_states=children,
-        n_map_states=width,
-    )
-
-
 def _keep(state: State | None) -> bool:
     return state is not None and state.is_finished() and not isinstance(state, (Cached, Mapped))
+
+
+def _fanout(
+    current: State | None, upstream: dict[Any, Any], width: int
+) -> Iterator[tuple[int, State | None, dict[Any, Any]]]:
+    """(index, previous state, upstream) per child; a reusable previous state stands."""
+    previous = current.map_states if isinstance(current, Mapped) else []
+    for index, child_ups in enumerate(child_upstream(upstream, width)):
+        yield index, (previous[index] if index < len(previous) else None), child_ups
 
 
 def run_pass(
@@ -168,10 +79,14 @@ def run_pass(
     states: dict[Any, State],
     submit: Submit,
     wait: Wait,
+    deferred: bool,
 ) -> dict[Any, State]:
-    """Run every unfinished task once, in topological order; returns `states` resolved."""
-    if getattr(submit, "deferred", False):
-        return run_pass_deferred(plans, order, states, submit, wait)
+    """Run every unfinished task once, in topological order; returns `states` resolved.
+
+    `deferred`: `submit` returns futures (module docstring), else final states.
+    """
+    if deferred:
+        return _run_pass_deferred(plans, order, states, submit, wait)
     for task in order:
         current = states.get(task)
         if _keep(current):
@@ -179,34 +94,28 @@ def run_pass(
         plan = plans[task]
         upstream = {edge: states.get(edge.upstream_task, NOT_AVAILABLE) for edge in plan.edges}
         if plan.mapped:
-            states[task] = run_mapped(plan, current, wait(upstream), submit, wait)
+            states[task] = _run_mapped(plan, current, wait(upstream), submit, wait)
         else:
-            states[task] = submit(run_task, plan, current, upstream)
+            states[task] = submit(plan.entry, plan, current, upstream)
     return cast("dict[Any, State]", wait(states))
 
 
-# -- deferred executors ------------------------------------------------------------------
-
-GATHER = "prefect_compat.gather"  # tags an upstream fan-out shipped as a plain tuple
-
-
-def run_gathered(
-    plan: Any, state: State | None, upstream: dict[Any, Any], map_index: int | None = None
+def _run_mapped(
+    plan: Any, current: State | None, upstream: dict[Any, State], submit: Submit, wait: Wait
 ) -> State:
-    """`run_task` on a worker, after rebuilding Mapped upstreams from their children."""
-    rebuilt: dict[Any, State] = {}
-    for edge, value in upstream.items():
-        if type(value) is tuple and value and value[0] == GATHER:
-            _, message, width, children = value
-            rebuilt[edge] = Mapped(
-                message,
-                result=[child.result for child in children],
-                map_states=list(children),
-                n_map_states=width,
-            )
-        else:
-            rebuilt[edge] = value
-    return run_task(plan, state, rebuilt, map_index)
+    """A mapped task on an inline executor: parent first, then one child per index."""
+    parent: State = plan.parent_entry(plan, current, upstream)
+    if not isinstance(parent, Mapped):
+        return parent
+    width = parent.n_map_states
+    children = [
+        prev if reusable(prev) else submit(plan.entry, plan, prev, child_ups, index)
+        for index, prev, child_ups in _fanout(current, upstream, width)
+    ]
+    return gathered(parent.message, wait(children), width)
+
+
+# -- deferred executors ------------------------------------------------------------------
 
 
 class _Pass:
@@ -231,7 +140,7 @@ class _Pass:
         self.lost = False
 
 
-def run_pass_deferred(
+def _run_pass_deferred(
     plans: dict[Any, Any],
     order: tuple[Any, ...],
     states: dict[Any, State],
@@ -260,7 +169,7 @@ def run_pass_deferred(
 
 def _submit_task(p: _Pass, task: Any, plan: Any, current: State | None) -> None:
     upstream: dict[Any, Any] = {}  # States, futures or GATHER tuples
-    fn = run_task
+    fn = plan.entry
     for edge in plan.edges:
         up = edge.upstream_task
         fanout = p.fanouts.get(up)
@@ -287,34 +196,32 @@ def _submit_mapped(p: _Pass, task: Any, plan: Any, current: State | None) -> Non
     if needed:
         _settle(p, needed)
     upstream = {edge: p.states.get(edge.upstream_task, NOT_AVAILABLE) for edge in plan.edges}
-    parent = run_parent(plan, current, upstream)
+    parent = plan.parent_entry(plan, current, upstream)
     if not isinstance(parent, Mapped):
         p.states[task] = parent
         return
     width = parent.n_map_states
-    previous = current.map_states if isinstance(current, Mapped) else []
     children: list[Any] = []
     todo, labels, slots = [], [], []
-    for index, child_ups in enumerate(child_upstream(upstream, width)):
-        prev = previous[index] if index < len(previous) else None
+    for index, prev, child_ups in _fanout(current, upstream, width):
         label = f"{plan.name}[{index}]"
-        if prev is not None and prev.is_finished() and not isinstance(prev, Cached):
+        if reusable(prev):
             children.append(prev)
         elif (task, index) in p.suspects:
-            children.append(_isolated(p, label, run_task, plan, prev, child_ups, index))
+            children.append(_isolated(p, label, plan.entry, plan, prev, child_ups, index))
         else:
             slots.append(index)
             children.append(None)
             todo.append((plan, prev, child_ups, index))
             labels.append(label)
-    for index, future in zip(slots, p.submit.many(run_task, todo, labels, p.batch)):
+    if not todo:
+        p.states[task] = gathered(parent.message, children, width)
+        return
+    for index, future in zip(slots, p.submit.many(plan.entry, todo, labels, p.batch)):
         children[index] = future
-    mapped = Mapped(parent.message, map_states=children, n_map_states=width)
-    p.states[task] = mapped
-    if todo:
-        p.fanouts[task] = mapped
-    else:
-        mapped.result = [child.result for child in children]
+    p.states[task] = p.fanouts[task] = Mapped(
+        parent.message, map_states=children, n_map_states=width
+    )
 
 
 def _isolated(p: _Pass, label: str, fn: Callable[..., Any], *args: Any) -> State:
@@ -362,9 +269,4 @@ def _settle(p: _Pass, tasks: list[Any]) -> None:
     for task, futures in children.items():
         kids = [_landed(p, (task, i), kid) or NOT_AVAILABLE for i, kid in enumerate(futures)]
         parent = open_maps[task]
-        p.states[task] = Mapped(
-            parent.message,
-            result=[child.result for child in kids],
-            map_states=kids,
-            n_map_states=parent.n_map_states,
-        )
+        p.states[task] = gathered(parent.message, kids, parent.n_map_states)

@@ -17,11 +17,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from prefect_compat._engine.pipeline import EndRun, TaskRun
+from prefect_compat._engine.taskrun import EndRun, TaskRun
 from prefect_compat.engine.result.base import Result
-from prefect_compat.engine.state import Failed, Mapped, State, Success
+from prefect_compat.engine.state import Cached, Failed, Mapped, State, Success
 
-__all__ = ["check_task_ready_to_map", "child_upstream", "flatten_value"]
+__all__ = [
+    "check_task_ready_to_map",
+    "child_upstream",
+    "flatten_value",
+    "gathered",
+    "reusable",
+]
+
+
+def gathered(message: str | None, children: list[Any], width: int) -> Mapped:
+    """The parent's Mapped state once its children have final states."""
+    return Mapped(
+        message,
+        result=[child.result for child in children],
+        map_states=children,
+        n_map_states=width,
+    )
+
+
+def reusable(previous: State | None) -> bool:
+    """Whether a child's state from an earlier pass stands (finished, not Cached)."""
+    return previous is not None and previous.is_finished() and not isinstance(previous, Cached)
 
 
 def flatten_value(value: Any) -> list[Any]:

@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from typing import Any, Callable, cast
+from typing import Any, cast
 
 from prefect_compat import _context
+from prefect_compat._engine.taskrun import EndRun, TaskRun, label, transition
 from prefect_compat._engine.templating import formatting_kwargs
+from prefect_compat._engine.timeouts import call_with_timeout, stdout_to_logger
 from prefect_compat.engine import signals
 from prefect_compat.engine.result.base import Result, ResultNotImplementedError
 from prefect_compat.engine.state import (
@@ -43,77 +45,13 @@ from prefect_compat.engine.state import (
 )
 from prefect_compat.exceptions import TaskTimeoutSignal
 
-__all__ = ["EndRun", "TaskRun", "run_steps", "transition"]
+__all__ = ["run_steps"]
 
 RUNNER_LOGGER = logging.getLogger("prefect.TaskRunner")
 SKIP_MESSAGE = (
     "Upstream task was skipped; if this was not the intended behavior, consider changing "
     "`skip_on_upstream_skip=False` for this task."
 )
-
-
-class EndRun(Exception):
-    """Internal: stop the pipeline with `state` as the task's final state."""
-
-    def __init__(self, state: State) -> None:
-        super().__init__(state)
-        self.state = state
-
-
-class TaskRun:
-    """Mutable bookkeeping for one run of one task (or one mapped child)."""
-
-    __slots__ = ("frame", "inputs", "plan", "raw_inputs", "state", "upstream")
-
-    def __init__(
-        self, plan: Any, state: State, upstream: dict[Any, State], frame: dict[str, Any]
-    ) -> None:
-        self.plan = plan
-        self.state = state
-        self.upstream = upstream
-        self.frame = frame
-        self.inputs: dict[str, Any] = {}
-        self.raw_inputs: dict[str, Any] = {}
-
-
-def label(run: TaskRun) -> str:
-    return cast(str, run.frame.get("task_full_name") or run.plan.name)
-
-
-# -- transitions ---------------------------------------------------------------------
-
-
-def transition(run: TaskRun, new: State) -> State:
-    """Move the run to `new`, letting task handlers then runner handlers replace it."""
-    old = run.state
-    if new is old:
-        return new
-    for handler, owner in run.plan.handlers:
-        new = _call_handler(run, handler, owner, old, new)
-    run.state = new
-    return new
-
-
-def _call_handler(
-    run: TaskRun, handler: Callable[..., Any], owner: Any, old: State, new: State
-) -> State:
-    try:
-        replaced = handler(owner, old, new)
-    except (signals.ENDRUN, signals.PAUSE):
-        raise
-    except signals.PrefectStateSignal as sig:
-        return sig.state
-    except Exception as exc:  # noqa: BLE001 - user handler code: becomes the task's state
-        if _context.get("raise_on_exception"):
-            raise
-        run.plan.logger.exception("Task '%s': unexpected error in a state handler", label(run))
-        run.state = Failed(
-            f"Unexpected error while calling state handlers: {exc!r} (task '{label(run)}', "
-            f"handler {getattr(handler, '__name__', handler)!r})",
-            result=exc,
-        )
-        raise EndRun(run.state) from exc
-    return new if replaced is None else replaced
 
 
 def run_steps(run: TaskRun, steps: tuple[Any, ...]) -> State:
@@ -146,21 +84,25 @@ def return_constant(run: TaskRun) -> None:
 
 
 def check_task_is_ready(run: TaskRun) -> None:
+    """Only Pending (incl. Scheduled, Retrying, Resume), Mapped and Cached states run."""
+    if not isinstance(run.state, (Pending, Mapped, Cached)):
+        raise EndRun(run.state)
+
+
+def check_task_reached_start_time(run: TaskRun) -> None:
+    """A Scheduled state waits until its start time (None: not yet scheduled)."""
     state = run.state
-    if isinstance(state, (Pending, Mapped, Cached)):
-        if isinstance(state, Scheduled) and (
-            state.start_time is None or state.start_time > datetime.now(timezone.utc)
-        ):
-            raise EndRun(state)
-        return
-    raise EndRun(state)
+    if isinstance(state, Scheduled) and (
+        state.start_time is None or state.start_time > datetime.now(timezone.utc)
+    ):
+        raise EndRun(state)
 
 
 def check_upstream_finished(run: TaskRun) -> None:
     for edge, state in run.upstream.items():
         if not state.is_finished():
             raise EndRun(run.state)
-        if isinstance(state, Mapped) and not getattr(edge, "mapped", False):
+        if isinstance(state, Mapped) and not edge.mapped:
             for child in state.map_states:
                 if not child.is_finished():
                     raise EndRun(run.state)
@@ -170,7 +112,7 @@ def check_upstream_skipped(run: TaskRun) -> None:
     for edge, state in run.upstream.items():
         if isinstance(state, Skipped):
             raise EndRun(Skipped(SKIP_MESSAGE, result=None))
-        reduced = isinstance(state, Mapped) and not getattr(edge, "mapped", False)
+        reduced = isinstance(state, Mapped) and not edge.mapped
         if reduced and any(isinstance(child, Skipped) for child in cast(Mapped, state).map_states):
             raise EndRun(Skipped(SKIP_MESSAGE, result=None))
 
@@ -347,26 +289,12 @@ def check_for_retry(run: TaskRun) -> None:
     )
 
 
-def check_task_is_cached(run: TaskRun) -> None:
-    from prefect_compat._engine.caching import check_cache
-
-    check_cache(run)
-
-
-def check_target(run: TaskRun) -> None:
-    from prefect_compat._engine.caching import check_target as _check_target
-
-    _check_target(run)
-
-
 def call_plain(run: TaskRun) -> Any:
     return run.plan.task.run(**run.raw_inputs)
 
 
 def call_with_options(run: TaskRun) -> Any:
     """Task call honouring `timeout` and `log_stdout` (only tasks that set them pay)."""
-    from prefect_compat._engine.timeouts import call_with_timeout, stdout_to_logger
-
     task = run.plan.task
     if task.log_stdout:
         with stdout_to_logger(run.plan.logger):

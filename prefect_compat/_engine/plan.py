@@ -12,6 +12,10 @@ What a plan holds:
   constant_inputs/raw   the same constants as Results / plain values (copied into each run)
   mapped                True when any upstream edge is mapped (the loop then fans out)
   steps / parent_steps  the pipeline for a run / for a mapped parent
+  entry / parent_entry  what a pass calls for a run / a mapped parent: `attempt.run_planned`
+                        and `attempt.run_parent`, or a runner subclass's own `run`
+  initialize, looping   a runner subclass's `initialize_run` / `check_task_is_looping`
+                        adapters, else None
   handlers              ((handler, owner), ...): task handlers, then runner handlers
   result, checkpoint    the Result to write through and whether the task opts in
   frame                 the context frame template (task_name, task_slug, logger, ...)
@@ -22,13 +26,43 @@ from __future__ import annotations
 import uuid
 from typing import Any, Callable, NamedTuple
 
+from prefect_compat._engine import attempt, hooks
 from prefect_compat._engine import pipeline as p
+from prefect_compat._engine.taskrun import TaskRun
 from prefect_compat.engine.result.base import Result, at_target
-from prefect_compat.engine.results import ConstantResult
+from prefect_compat.engine.results.constant_result import ConstantResult
 from prefect_compat.engine.state import Success
+from prefect_compat.tasks.core.constants import Constant
 from prefect_compat.utilities.logging import get_logger
 
-__all__ = ["ConstantEdge", "TaskPlan", "build_plans"]
+__all__ = [
+    "NO_HOOKS",
+    "ConstantEdge",
+    "Hooks",
+    "TaskPlan",
+    "build_plan",
+    "build_plans",
+    "parent_steps_for",
+]
+
+
+class Hooks(NamedTuple):
+    """What a task's plan takes from the runner faces (all empty for stock runners).
+
+    runner    the TaskRunner object for this task: owner of runner-level handlers and
+              of the overridden methods (None when neither exists)
+    names     the TaskRunner methods its class overrides (`hooks.TASK_HOOKS`)
+    handlers  runner-level task state handlers, called as handler(runner, old, new)
+    entries   (entry, parent_entry) replacing the stock task run, or None
+    """
+
+    runner: Any = None
+    names: frozenset[str] = frozenset()
+    handlers: tuple[Any, ...] = ()
+    entries: tuple[Any, Any] | None = None
+
+
+NO_HOOKS = Hooks()
 
 
 class ConstantEdge(NamedTuple):
@@ -49,12 +83,16 @@ class TaskPlan:
         "constant_raw",
         "constant_upstream",
         "edges",
+        "entry",
         "frame",
         "handlers",
+        "initialize",
         "logger",
+        "looping",
         "mapped",
         "max_retries",
         "name",
+        "parent_entry",
         "parent_steps",
         "result",
         "retry_delay",
@@ -65,23 +103,27 @@ class TaskPlan:
     )
 
     # Annotation-only declarations (no values, so they do not clash with __slots__).
-    call: Callable[[p.TaskRun], Any]
+    call: Callable[[TaskRun], Any]
     checkpoint: bool
     constant_inputs: dict[str, Any]
     constant_raw: dict[str, Any]
     constant_upstream: dict[ConstantEdge, Success]
     edges: tuple[Any, ...]
+    entry: Callable[..., Any]
     frame: dict[str, Any]
     handlers: tuple[tuple[Any, Any], ...]
+    initialize: Callable[[Any, dict[str, Any]], tuple[Any, dict[str, Any]]] | None
     logger: Any
+    looping: Callable[[TaskRun, Any], Any] | None
     mapped: bool
     max_retries: int
     name: str
+    parent_entry: Callable[..., Any]
     parent_steps: tuple[Any, ...]
     result: Any
     retry_delay: Any
     steps: tuple[Any, ...]
-    store: Callable[[p.TaskRun, Any], Any]
+    store: Callable[[TaskRun, Any], Any]
     task: Any
     trigger: Any
 
@@ -97,65 +139,74 @@ def _pick_result(task: Any, flow_result: Any) -> Any:
     result = task.result
     if result is None:
         result = flow_result.copy() if flow_result is not None else Result()
-        target = getattr(task, "target", None)
-        if target is not None:
-            result = at_target(result, target)
+        if task.target is not None:
+            result = at_target(result, task.target)
     return result
 
 
-def _steps_for(
-    task: Any, edges: tuple[Any, ...], has_inputs: bool, max_retries: int
-) -> tuple[Any, ...]:
-    steps: list[Any] = [p.check_task_is_ready]
-    if edges:
-        steps.append(p.check_upstream_finished)
-        if task.skip_on_upstream_skip:
-            steps.append(p.check_upstream_skipped)
-    if has_inputs:
-        steps.append(p.get_task_inputs)
-    if getattr(task, "task_run_name", None):
-        steps.append(p.set_task_run_name)
-    if getattr(task, "target", None):
-        steps.append(p.check_target)
-    elif task.cache_for is not None:
-        steps.append(p.check_task_is_cached)
-    steps += [p.check_task_trigger, p.set_task_to_running, p.get_task_run_state]
-    if task.cache_for is not None:
-        steps.append(p.cache_result)
-    if max_retries:
-        steps.append(p.check_for_retry)
+def _pipeline(wanted: tuple[tuple[str, bool, bool], ...], found: Hooks) -> tuple[Any, ...]:
+    """Steps in Prefect's order: (name, Prefect calls it here, the stock run needs it).
+
+    An overridden method runs wherever Prefect would call it; a stock step only
+    where it can change the outcome (no target -> no target check).
+    """
+    steps = []
+    for name, called, needed in wanted:
+        if called and name in found.names:
+            steps.append(hooks.adapt_step(name, found.runner))
+        elif needed:
+            steps.append(hooks.STOCK[name])
     return tuple(steps)
 
 
-def _parent_steps(task: Any) -> tuple[Any, ...]:
-    from prefect_compat._engine.mapping import check_task_ready_to_map
+def _task_steps(task: Any, has_edges: bool, has_inputs: bool, found: Hooks) -> tuple[Any, ...]:
+    cached = task.cache_for is not None
+    has_target = bool(task.target)
+    return _pipeline(
+        (
+            ("check_task_is_ready", True, True),
+            ("check_task_reached_start_time", True, True),
+            ("check_upstream_finished", True, has_edges),
+            ("check_upstream_skipped", True, has_edges and task.skip_on_upstream_skip),
+            ("load_results", True, False),
+            ("get_task_inputs", True, has_inputs),
+            ("set_task_run_name", True, bool(task.task_run_name)),
+            ("check_target", has_target, has_target),
+            ("check_task_is_cached", not has_target, cached),
+            ("check_task_trigger", True, True),
+            ("set_task_to_running", True, True),
+            ("get_task_run_state", True, True),
+            ("cache_result", True, cached),
+            ("check_for_retry", True, bool(task.max_retries)),
+        ),
+        found,
+    )
 
-    steps: list[Any] = [p.check_task_is_ready, p.check_upstream_finished]
-    if task.skip_on_upstream_skip:
-        steps.append(p.check_upstream_skipped)
-    steps.append(check_task_ready_to_map)
-    return tuple(steps)
+
+def parent_steps_for(task: Any, found: Hooks) -> tuple[Any, ...]:
+    return _pipeline(
+        (
+            ("check_task_is_ready", True, True),
+            ("check_task_reached_start_time", True, True),
+            ("check_upstream_finished", True, True),
+            ("check_upstream_skipped", True, task.skip_on_upstream_skip),
+            ("load_results", True, False),
+            ("get_task_inputs", True, False),
+            ("check_task_ready_to_map", True, True),
+        ),
+        found,
+    )
 
 
-def _is_constant_task(task: Any) -> bool:
-    from prefect_compat.tasks.core.constants import Constant
+def _plan_handlers(task: Any, found: Hooks) -> tuple[tuple[Any, Any], ...]:
+    """Task handlers then runner handlers, or the runner's own way of calling them."""
+    if found.names & {"handle_state_change", "call_runner_target_handlers"}:
+        return ((hooks.via_handle_state_change, found.runner),)
+    owned = tuple((h, task) for h in task.state_handlers or ())
+    return owned + tuple((h, found.runner) for h in found.handlers)
 
-    return isinstance(task, Constant)
 
-
-def build_plan(
-    task: Any,
-    edges: tuple[Any, ...],
-    constants: dict[str, Any],
-    flow_result: Any,
-    runner_handlers: tuple[Any, ...],
-    slug: str,
-) -> TaskPlan:
-    """Resolve one task's plan (see the module docstring for the fields)."""
-    plan = TaskPlan()
-    plan.task = task
-    plan.name = task.name
-    plan.edges = edges
+def _bind_constants(plan: TaskPlan, task: Any, constants: dict[str, Any]) -> None:
     plan.constant_upstream = {
         ConstantEdge(None, task, key): Success(
             "Auto-generated constant value", result=ConstantResult(value=value)
@@ -166,23 +217,10 @@ def build_plan(
         edge.key: state._result for edge, state in plan.constant_upstream.items()
     }
     plan.constant_raw = dict(constants)
-    plan.mapped = any(e.mapped for e in edges)
-    plan.max_retries = task.max_retries or 0
-    plan.retry_delay = task.retry_delay
-    keyed = bool(constants) or any(e.key is not None for e in edges)
-    plan.steps = _steps_for(task, edges, keyed, plan.max_retries)
-    if _is_constant_task(task):  # Prefect hands Constant tasks their value without a run
-        plan.steps = (p.return_constant,)
-        runner_handlers = ()
-    plan.parent_steps = _parent_steps(task) if plan.mapped else ()
-    plan.trigger = task.trigger
-    plan.handlers = tuple((h, task) for h in task.state_handlers or ()) + runner_handlers
-    plan.result = _pick_result(task, flow_result)
-    plan.checkpoint = task.checkpoint is not False
-    plan.logger = get_logger(task.name)
-    plan.call = p.call_with_options if (task.timeout or task.log_stdout) else p.call_plain
-    plan.store = p.store_value
-    plan.frame = {
+
+
+def _frame_template(task: Any, slug: str, logger: Any) -> dict[str, Any]:
+    return {
         "task_name": task.name,
         "task_slug": slug,
         "task_id": slug,
@@ -192,37 +230,73 @@ def build_plan(
         "map_index": None,
         "task_run_count": 1,
         "task_loop_count": 1,
-        "logger": plan.logger,
+        "logger": logger,
     }
+
+
+def _attach_runner(plan: TaskPlan, task: Any, found: Hooks) -> None:
+    """Entries, handlers and the LOOP/initialize hooks, from the runner faces."""
+    plan.handlers = _plan_handlers(task, found)
+    plan.entry, plan.parent_entry = found.entries or (attempt.run_planned, attempt.run_parent)
+    names = found.names
+    plan.initialize = hooks.adapt_initialize(found.runner) if "initialize_run" in names else None
+    plan.looping = hooks.adapt_looping(found.runner) if "check_task_is_looping" in names else None
+
+
+def build_plan(
+    task: Any,
+    edges: tuple[Any, ...],
+    constants: dict[str, Any],
+    flow_result: Any,
+    slug: str,
+    found: Hooks = NO_HOOKS,
+) -> TaskPlan:
+    """Resolve one task's plan (see the module docstring for the fields)."""
+    plan = TaskPlan()
+    plan.task = task
+    plan.name = task.name
+    plan.edges = edges
+    _bind_constants(plan, task, constants)
+    plan.mapped = any(e.mapped for e in edges)
+    plan.max_retries = task.max_retries or 0
+    plan.retry_delay = task.retry_delay
+    if isinstance(task, Constant):  # Prefect hands Constant tasks their value without a run
+        found = NO_HOOKS
+        plan.steps = (p.return_constant,)
+    else:
+        keyed = bool(constants) or any(e.key is not None for e in edges)
+        plan.steps = _task_steps(task, bool(edges), keyed, found)
+    plan.parent_steps = parent_steps_for(task, found) if plan.mapped else ()
+    plan.trigger = task.trigger
+    _attach_runner(plan, task, found)
+    plan.result = _pick_result(task, flow_result)
+    plan.checkpoint = task.checkpoint is not False
+    plan.logger = get_logger(task.name)
+    plan.call = p.call_with_options if (task.timeout or task.log_stdout) else p.call_plain
+    plan.store = p.store_value
+    plan.frame = _frame_template(task, slug, plan.logger)
     return plan
 
 
 def build_plans(
-    flow: Any,
-    graph: Any,
-    runner_handlers: tuple[Any, ...] = (),
-    make_owner: Callable[[Any], Any] | None = None,
+    flow: Any, graph: Any, hooks_for: Callable[[Any], Hooks] | None = None
 ) -> dict[Any, TaskPlan]:
     """One TaskPlan per task of `flow`, in graph order.
 
-    `runner_handlers` are runner-level task state handlers; each is called with the
-    object `make_owner(task)` returns (a TaskRunner for that task, as in Prefect).
+    `hooks_for(task)` gives the runner-face pieces of each task's plan (None: the
+    stock runners, no runner objects at all).
     """
     constants = flow.constants
     slugs = flow.slugs
-    flow_result = getattr(flow, "result", None)
-    plans = {}
-    for task in graph.order:
-        owned: tuple[Any, ...] = ()
-        if runner_handlers:
-            owner = make_owner(task) if make_owner is not None else None
-            owned = tuple((handler, owner) for handler in runner_handlers)
-        plans[task] = build_plan(
+    flow_result = flow.result
+    return {
+        task: build_plan(
             task,
             graph.upstream_edges[task],
             constants.get(task) or {},
             flow_result,
-            owned,
             slugs.get(task) or task.name,
+            hooks_for(task) if hooks_for is not None else NO_HOOKS,
         )
-    return plans
+        for task in graph.order
+    }

@@ -22,7 +22,7 @@ Two runners:
 Its result comes back as an `Envelope(value, records, payload)`; consumers on workers
 unwrap envelopes from their arguments, and executors call `open_envelopes` on what
 they gather, which emits the records once and returns the bare states. Executors
-that are not ours get `run_in_frame` unless they set `crosses_processes`.
+that do not declare `crosses_processes` (executors/base.py) get `run_in_frame`.
 
 Mapped fan-outs are submitted in *chunks* (`Submitter.many`): about four per worker
 thread, each a single Dask task that runs its children one after another and returns
@@ -319,19 +319,12 @@ def shippable_frame() -> Frame:
 
 
 class Submitter:
-    """`submit(fn, *args, label=...)` and `many(fn, arglists, labels)` for one pass.
-
-    `deferred` tells the run loop that results are futures (see loop.py).
-    """
-
-    deferred = True
+    """`submit(fn, *args, label=...)` and `many(fn, arglists, labels)` for one pass."""
 
     def __init__(self, executor: Any) -> None:
         self.executor = executor
         self.frame = shippable_frame()
-        # executors of our own say so; others get the plain runner (no Envelopes)
-        crosses = getattr(executor, "crosses_processes", False)
-        self.runner = run_in_process if crosses else run_in_frame
+        self.runner = run_in_process if executor.crosses_processes else run_in_frame
 
     def __call__(self, fn: Callable[..., Any], *args: Any, label: str = "") -> Any:
         return self.executor.submit(
@@ -350,7 +343,7 @@ class Submitter:
         With `batch`, calls are grouped into chunks (module docstring); a reference
         is then `(CHUNK, future, index)`, else the call's own future.
         """
-        threads = getattr(self.executor, "parallelism", 0) if batch else 0
+        threads = self.executor.parallelism if batch else 0
         count = min(len(arglists), CHUNKS_PER_THREAD * threads) if threads else len(arglists)
         if count == len(arglists):
             return self._submit_rows(fn, [(label, args) for label, args in zip(labels, arglists)])
@@ -367,13 +360,7 @@ class Submitter:
     def _submit_rows(self, fn: Callable[..., Any], rows: list[tuple[Any, ...]]) -> list[Any]:
         labels = [_text(label) for label, _ in rows]
         full = [(self.frame, label, fn, *args) for label, args in rows]
-        batch = getattr(self.executor, "submit_many", None)
-        if batch is not None:
-            return list(batch(self.runner, full, labels))
-        return [
-            self.executor.submit(self.runner, *row, extra_context={"task_full_name": label})
-            for label, row in zip(labels, full)
-        ]
+        return list(self.executor.submit_many(self.runner, full, labels))
 
 
 def _text(label: Any) -> str:
@@ -383,6 +370,6 @@ def _text(label: Any) -> str:
 
 def submitter(executor: Any) -> Callable[..., Any]:
     """`executor.submit` for inline executors; a frame-carrying Submitter otherwise."""
-    if getattr(executor, "inline", False):
+    if executor.inline:
         return executor.submit  # type: ignore[no-any-return]
     return Submitter(executor)

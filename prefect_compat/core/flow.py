@@ -531,13 +531,10 @@ class Flow:
         runner_cls: type | None = None,
         **kwargs: Any,
     ) -> Any:
-        """Run the flow in this process and return its final State (see `_engine.entry`)."""
-        from prefect_compat._engine.entry import run_flow
+        """Run the flow in this process and return its final State (`_engine/flow_run.py`)."""
+        from prefect_compat._engine.flow_run import start_flow
+        from prefect_compat.engine import get_default_flow_runner_class
+        from prefect_compat.engine.flow_runner import flow_hooks
 
-        return run_flow(
-            self,
-            parameters=parameters,
-            run_on_schedule=run_on_schedule,
-            runner_cls=runner_cls,
-            **kwargs,
-        )
+        runner = (runner_cls or get_default_flow_runner_class())(flow=self)
+        return start_flow(self, flow_hooks(runner), parameters, kwargs)

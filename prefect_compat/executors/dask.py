@@ -236,7 +236,7 @@ class DaskExecutor(Executor):
         self.disable_cancellation_event = disable_cancellation_event
         self.watch_worker_status = watch_worker_status
         self.client: Any = None
-        self.crosses_processes = True
+        self._crosses_processes = True
         self.logger = logging.getLogger("prefect.DaskExecutor")
         super().__init__()
 
@@ -257,7 +257,7 @@ class DaskExecutor(Executor):
             if self.performance_report_path:
                 stack.enter_context(distributed.performance_report(self.performance_report_path))
             pids = set(self.client.run(os.getpid).values())
-            self.crosses_processes = pids != {os.getpid()}
+            self._crosses_processes = pids != {os.getpid()}
             try:
                 yield
             finally:
@@ -273,6 +273,11 @@ class DaskExecutor(Executor):
                 "leave `address` unset to start a temporary local cluster; "
                 "client_kwargs={'timeout': ...} bounds the wait."
             ) from exc
+
+    @property
+    def crosses_processes(self) -> bool:
+        """True unless every worker turned out to live in this process."""
+        return self._crosses_processes
 
     @property
     def parallelism(self) -> int:

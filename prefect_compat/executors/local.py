@@ -16,7 +16,10 @@ __all__ = ["LocalExecutor"]
 class LocalExecutor(Executor):
     """Synchronous executor, the default."""
 
-    inline = True  # runs in the caller's thread and context: no frame shipping needed
+    @property
+    def inline(self) -> bool:
+        """Runs in the caller's thread and context: no frame shipping needed."""
+        return True
 
     def submit(
         self, fn: Callable[..., Any], *args: Any, extra_context: dict | None = None, **kwargs: Any

@@ -1,14 +1,23 @@
-"""`prefect.engine.results`: the Result classes, one module each."""
+"""`prefect.engine.results`: the Result classes, one module each, loaded on first use.
+
+Lazy on purpose: a run that only keeps values in memory must not import the S3 or
+GCS storage code, nor the 0.13 handler shims behind `ResultHandlerResult`.
+"""
 
 from __future__ import annotations
 
-from prefect_compat.engine.results.constant_result import ConstantResult
-from prefect_compat.engine.results.gcs_result import GCSResult
-from prefect_compat.engine.results.local_result import LocalResult
-from prefect_compat.engine.results.prefect_result import PrefectResult
-from prefect_compat.engine.results.result_handler_result import ResultHandlerResult
-from prefect_compat.engine.results.s3_result import S3Result
-from prefect_compat.engine.results.secret_result import SecretResult
+import importlib
+from typing import Any
+
+_MODULES = {
+    "ConstantResult": "constant_result",
+    "GCSResult": "gcs_result",
+    "LocalResult": "local_result",
+    "PrefectResult": "prefect_result",
+    "ResultHandlerResult": "result_handler_result",
+    "S3Result": "s3_result",
+    "SecretResult": "secret_result",
+}
 
 __all__ = [
     "ConstantResult",
@@ -19,3 +28,16 @@ __all__ = [
     "S3Result",
     "SecretResult",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_MODULES))

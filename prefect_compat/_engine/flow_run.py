@@ -1,0 +1,456 @@
+"""The one entry of a run: `run_flow` for a flow, `run_task` for a single task.
+
+`Flow.run`, `FlowRunner.run` and `TaskRunner.run` all come here. A flow run is the
+life Prefect's FlowRunner gives it, as a fixed sequence of steps over a `FlowRun`:
+
+  initialize_run                     flow frame: parameters, flow_name, dates, run ids
+  check_flow_is_pending_or_running   a finished flow run ends here, unchanged
+  check_flow_reached_start_time      a Scheduled one waits for its start time
+  set_flow_to_running                Pending -> Running("Running flow.")
+  get_flow_run_state                 compile the graph (cached on the flow), build the
+                                     task plans (once per runner), run one pass with
+                                     the executor, then determine_final_state
+
+Each step is a function here; a FlowRunner subclass that overrides one of them has
+its method called instead, with Prefect's arguments (`FlowHooks.names`). Any step
+may end the run with ENDRUN(state). `run_flow(..., until_finished=True)` is
+`Flow.run`: it repeats passes until the flow is finished, sleeping until the next
+Retrying/Scheduled task is due, asks about Paused tasks on stdin, and records
+Cached states in `context.caches` for later runs in this process.
+
+The runner faces (engine/flow_runner.py, engine/task_runner.py) are injected as
+objects; nothing here imports them.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+import warnings
+import weakref
+from datetime import datetime, timezone
+from typing import Any, Callable, NamedTuple
+
+from prefect_compat import _context
+from prefect_compat._engine import hooks, plan
+from prefect_compat._engine.flow_state import (
+    RUN_INSIDE_FLOW,
+    expand,
+    flow_frame,
+    merge_caches,
+    next_start,
+    resume_paused,
+    split_parameters,
+)
+from prefect_compat._engine.graph import compile_graph
+from prefect_compat._engine.loop import run_pass
+from prefect_compat._engine.remote import submitter
+from prefect_compat.engine import get_default_executor_class, signals
+from prefect_compat.engine.state import Failed, Pending, Running, Scheduled, State, Success
+from prefect_compat.executors.base import check_executor
+
+__all__ = ["FlowHooks", "FlowRun", "resolve_executor", "run_flow", "run_task", "start_flow"]
+
+FLOW_LOGGER = logging.getLogger("prefect.FlowRunner")
+_PASS_KEYWORDS = frozenset(
+    {"task_runner_state_handlers", "executor", "task_contexts", "return_tasks"}
+)
+
+
+class FlowHooks(NamedTuple):
+    """What the runner faces tell the engine (see engine/runner.py).
+
+    runner           the FlowRunner object: owner of runner-level flow handlers and of
+                     any overridden method
+    names            the FlowRunner methods its class overrides (`hooks.FLOW_HOOKS`)
+    task_runner_cls  the class that runs tasks, and `task_names`, the TaskRunner
+                     methods it overrides (`hooks.TASK_HOOKS`)
+    """
+
+    runner: Any
+    names: frozenset[str]
+    task_runner_cls: Any
+    task_names: frozenset[str]
+
+
+class FlowRun:
+    """One flow run's fixed parts: the flow, its runner hooks, and the executor."""
+
+    __slots__ = ("executor", "flow", "hooks", "missing")
+
+    def __init__(self, flow: Any, found: FlowHooks, executor: Any = None) -> None:
+        self.flow = flow
+        self.hooks = found
+        self.executor = executor
+        self.missing: list[str] = []
+
+    def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        """Prefect's FlowRunner method `name`: the subclass's override, else ours."""
+        if name in self.hooks.names:
+            return getattr(self.hooks.runner, name)(*args, **kwargs)
+        return STOCK_FLOW[name](self, *args, **kwargs)
+
+    def transition(self, old: State, new: State) -> State:
+        """Flow handlers, then runner handlers (or the runner's own way of calling them)."""
+        if new is old:
+            return new
+        if self.hooks.names & {"handle_state_change", "call_runner_target_handlers"}:
+            return self.hooks.runner.handle_state_change(old, new)  # type: ignore[no-any-return]
+        return handle_state_change(self, old, new)
+
+
+# -- the stock steps (FlowRunner's methods without `self`) -----------------------------
+
+
+def call_runner_target_handlers(fr: FlowRun, old: State, new: State) -> State:
+    """The flow's own state handlers (its `on_failure` is the last of them)."""
+    flow = fr.flow
+    for handler in flow.state_handlers or ():
+        replaced = handler(flow, old, new)
+        if replaced is not None:
+            new = replaced
+    return new
+
+
+def handle_state_change(fr: FlowRun, old: State, new: State) -> State:
+    runner = fr.hooks.runner
+    if "call_runner_target_handlers" in fr.hooks.names:
+        new = runner.call_runner_target_handlers(old, new)
+    else:
+        new = call_runner_target_handlers(fr, old, new)
+    for handler in runner.state_handlers:
+        replaced = handler(runner, old, new)
+        if replaced is not None:
+            new = replaced
+    return new
+
+
+class Initialized(NamedTuple):
+    state: State
+    task_states: dict[Any, State]
+    context: dict[str, Any]
+    task_contexts: dict[Any, dict[str, Any]]
+
+
+def initialize_run(  # noqa: PLR0913 - Prefect's FlowRunner.initialize_run arguments
+    fr: FlowRun,
+    state: State | None,
+    task_states: dict[Any, State],
+    context: dict[str, Any],
+    task_contexts: dict[Any, dict[str, Any]],
+    parameters: dict[str, Any],
+) -> Initialized:
+    """The flow-level keys go into `context` (updated in place, as Prefect does)."""
+    flow_frame(fr.flow, context, parameters)
+    fr.missing = sorted(
+        p.name for p in fr.flow.parameters() if p.required and p.name not in context["parameters"]
+    )
+    return Initialized(
+        state if state is not None else Pending(), task_states, context, task_contexts
+    )
+
+
+def check_flow_is_pending_or_running(fr: FlowRun, state: State) -> State:
+    if state.is_pending() or state.is_running():
+        return state
+    if state.is_finished():
+        FLOW_LOGGER.info("Flow run has already finished.")
+    else:
+        FLOW_LOGGER.info("Flow is not ready to run.")
+    raise signals.ENDRUN(state)
+
+
+def check_flow_reached_start_time(fr: FlowRun, state: State) -> State:
+    start = state.start_time if isinstance(state, Scheduled) else None
+    if start is not None and start > datetime.now(timezone.utc):
+        raise signals.ENDRUN(state)
+    return state
+
+
+def set_flow_to_running(fr: FlowRun, state: State) -> State:
+    if state.is_pending():
+        return fr.transition(state, Running("Running flow."))
+    if state.is_running():
+        return state
+    raise signals.ENDRUN(state)
+
+
+def get_flow_run_state(  # noqa: PLR0913, PLR0917 - FlowRunner.get_flow_run_state's arguments
+    fr: FlowRun,
+    state: State,
+    task_states: dict[Any, State],
+    task_contexts: dict[Any, dict[str, Any]],
+    return_tasks: Any,
+    task_runner_state_handlers: Any,
+    executor: Any,
+) -> State:
+    """Run every unfinished task once; the flow's state after that pass.
+
+    `task_states` is updated in place with every task's state, as in Prefect.
+    """
+    if not state.is_running():
+        FLOW_LOGGER.info("Flow is not in a Running state.")
+        raise signals.ENDRUN(state)
+    flow = fr.flow
+    return_tasks = set(return_tasks or ())
+    if not return_tasks <= flow.tasks:
+        return fr.transition(
+            state,
+            Failed(
+                "Unexpected error: ValueError('Some tasks in return_tasks were not found in "
+                "the flow.')"
+            ),
+        )
+    graph = compile_graph(flow)
+    plans = _plans(fr, graph, tuple(task_runner_state_handlers or ()))
+    for task, extra in (task_contexts or {}).items():
+        if task in plans:
+            plans[task].frame.update(extra)
+    executor = resolve_executor(flow, executor if executor is not None else fr.executor)
+    with executor.start():
+        states = run_pass(
+            plans,
+            graph.order,
+            task_states,
+            submitter(executor),
+            executor.wait,
+            deferred=not executor.inline,
+        )
+    returned = {t: states.get(t, Pending("Task not run.")) for t in return_tasks}
+    final = fr.call(
+        "determine_final_state",
+        state,
+        key_states=set(expand(states[t] for t in flow.reference_tasks())),
+        return_states=returned,
+        terminal_states=set(expand(states[t] for t in flow.terminal_tasks())),
+    )
+    return fr.transition(state, final)
+
+
+def determine_final_state(
+    fr: FlowRun,
+    state: State,
+    key_states: set[State],
+    return_states: dict[Any, State],
+    terminal_states: set[State],
+) -> State:
+    """Running while terminal tasks are unfinished; else judged by the reference tasks."""
+    if not all(s.is_finished() for s in terminal_states):
+        FLOW_LOGGER.info("Flow run RUNNING: terminal tasks are incomplete.")
+        state.result = return_states  # the same state: nothing changed, no handlers
+        return state
+    if any(s.is_failed() for s in key_states):
+        FLOW_LOGGER.info("Flow run FAILED: some reference tasks failed.")
+        message = "Some reference tasks failed."
+        if fr.missing:
+            message += " Required parameters were not provided: " + ", ".join(fr.missing) + "."
+        final: State = Failed(message, result=return_states)
+    elif all(s.is_successful() for s in key_states):
+        FLOW_LOGGER.info("Flow run SUCCESS: all reference tasks succeeded")
+        final = Success("All reference tasks succeeded.", result=return_states)
+    else:
+        FLOW_LOGGER.info("Flow run SUCCESS: no reference tasks failed")
+        final = Success("No reference tasks failed.", result=return_states)
+    handler = fr.flow.terminal_state_handler
+    if handler is not None:
+        replaced = handler(fr.flow, final, key_states)
+        final = replaced if replaced is not None else final
+    return final
+
+
+STOCK_FLOW: dict[str, Callable[..., Any]] = {
+    "initialize_run": initialize_run,
+    "check_flow_is_pending_or_running": check_flow_is_pending_or_running,
+    "check_flow_reached_start_time": check_flow_reached_start_time,
+    "set_flow_to_running": set_flow_to_running,
+    "get_flow_run_state": get_flow_run_state,
+    "determine_final_state": determine_final_state,
+    "call_runner_target_handlers": call_runner_target_handlers,
+    "handle_state_change": handle_state_change,
+}
+
+
+# -- plans and task hooks ----------------------------------------------------------------
+
+_PLAN_CACHE: weakref.WeakKeyDictionary[Any, tuple[Any, dict[Any, Any]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _plans(fr: FlowRun, graph: Any, handlers: tuple[Any, ...]) -> dict[Any, Any]:
+    """The task plans for this runner, rebuilt only when the flow or handlers change."""
+    key = (graph.version, id(graph), id(fr.flow.result), handlers)
+    cached = _PLAN_CACHE.get(fr.hooks.runner)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    plans = plan.build_plans(fr.flow, graph, _task_hooks(fr, handlers))
+    _PLAN_CACHE[fr.hooks.runner] = (key, plans)
+    return plans
+
+
+def _task_hooks(fr: FlowRun, handlers: tuple[Any, ...]) -> Callable[[Any], plan.Hooks] | None:
+    """`hooks_for(task)` for build_plans, or None when the stock runners need none."""
+    found = fr.hooks
+    names = found.task_names
+    if not names and not handlers:
+        return None
+    flow_result = fr.flow.result
+
+    def hooks_for(task: Any) -> plan.Hooks:
+        runner = found.task_runner_cls(
+            task=task, state_handlers=list(handlers), flow_result=flow_result
+        )
+        entries = hooks.adapt_run(runner) if "run" in names else None
+        return plan.Hooks(runner, names, handlers, entries)
+
+    return hooks_for
+
+
+# -- entries -----------------------------------------------------------------------------
+
+
+def resolve_executor(flow: Any, executor: Any) -> Any:
+    """The executor a run uses: the argument, the flow's, else the configured default."""
+    if executor is None:
+        executor = flow.executor or get_default_executor_class()()
+    return check_executor(executor)
+
+
+def _one_pass(fr: FlowRun, state: State | None, options: dict[str, Any]) -> State:
+    """FlowRunner.run: the steps of the module docstring, once."""
+    FLOW_LOGGER.info("Beginning Flow run for '%s'", fr.flow.name)
+    token = None
+    try:
+        state, task_states, frame, task_contexts = fr.call(
+            "initialize_run",
+            state=state,
+            task_states=dict(options.get("task_states") or {}),
+            context=dict(options.get("context") or {}),
+            task_contexts=dict(options.get("task_contexts") or {}),
+            parameters=dict(options.get("parameters") or {}),
+        )
+        token = _context.push(frame)
+        state = fr.call("check_flow_is_pending_or_running", state)
+        state = fr.call("check_flow_reached_start_time", state)
+        state = fr.call("set_flow_to_running", state)
+        return fr.call(  # type: ignore[no-any-return]
+            "get_flow_run_state",
+            state,
+            task_states=task_states,
+            task_contexts=task_contexts,
+            return_tasks=options.get("return_tasks"),
+            task_runner_state_handlers=options.get("task_runner_state_handlers"),
+            executor=options.get("executor"),
+        )
+    except signals.ENDRUN as stop:
+        return stop.state  # type: ignore[return-value]
+    except Exception as exc:  # noqa: BLE001 - unexpected engine error: Failed flow state
+        if _context.get("raise_on_exception"):
+            raise
+        FLOW_LOGGER.exception("Unexpected error while running flow '%s'", fr.flow.name)
+        failed = Failed(f"Unexpected error while running flow: {exc!r}", result=exc)
+        return fr.transition(state if state is not None else Pending(), failed)
+    finally:
+        if token is not None:
+            _context.pop(token)
+
+
+def run_flow(flow: Any, found: FlowHooks, until_finished: bool = False, **options: Any) -> State:
+    """Run `flow`: one pass (FlowRunner.run) or until it is finished (Flow.run).
+
+    `options` are FlowRunner.run's keyword arguments (state, task_states,
+    return_tasks, parameters, task_runner_state_handlers, executor, context,
+    task_contexts).
+    """
+    fr = FlowRun(flow, found, resolve_executor(flow, options.get("executor")))
+    options["executor"] = fr.executor
+    if not until_finished:
+        return _one_pass(fr, options.pop("state", None), options)
+    return _until_finished(fr, options)
+
+
+def _until_finished(fr: FlowRun, options: dict[str, Any]) -> State:
+    flow = fr.flow
+    if not _context.contains("caches"):
+        _context.assign("caches", {})
+    context = dict(options.get("context") or {})
+    context.setdefault("flow_run_id", str(uuid.uuid4()))
+    options["context"] = context
+    options["return_tasks"] = flow.tasks
+    state: State = options.pop("state", None) or Scheduled(
+        "Flow run scheduled.", start_time=datetime.now(timezone.utc), result={}
+    )
+    task_states = dict(options.get("task_states") or {})
+    while True:
+        options["task_states"] = task_states
+        if "run" in fr.hooks.names:
+            state = fr.hooks.runner.run(state=state, **options)
+        else:
+            state = _one_pass(fr, state, options)
+        task_states = state.result if isinstance(state.result, dict) else task_states
+        if state.is_finished():
+            break
+        start = next_start(task_states)
+        if start is None:
+            if not resume_paused(task_states):
+                break
+            continue
+        delay = (start - datetime.now(timezone.utc)).total_seconds()
+        if delay > 0:
+            time.sleep(delay)
+    if isinstance(state.result, dict):
+        merge_caches(state.result)
+    return state
+
+
+def start_flow(flow: Any, found: FlowHooks, parameters: Any, kwargs: dict[str, Any]) -> Any:
+    """`Flow.run(parameters, **kwargs)`: validate, then run until finished."""
+    if _context.get("loading_flow"):
+        warnings.warn("Attempting to call `flow.run` during execution of flow file.", stacklevel=3)
+        return None
+    if _context.get("flow") is flow:
+        raise RuntimeError(RUN_INSIDE_FLOW)
+    if "return_tasks" in kwargs:
+        raise ValueError(
+            "The `return_tasks` keyword cannot be provided to `flow.run()`; all task states "
+            "are always returned. If you want to receive a subset of task states, use a "
+            "FlowRunner directly."
+        )
+    params = split_parameters(flow, parameters, kwargs)
+    allowed = _PASS_KEYWORDS | {"state", "task_states", "context"}
+    unexpected = sorted(set(kwargs) - allowed)
+    if unexpected and "run" not in found.names:
+        raise TypeError(
+            f"{type(found.runner).__name__}.run() got an unexpected keyword argument "
+            f"'{unexpected[0]}'"
+        )
+    return run_flow(flow, found, until_finished=True, parameters=params, **kwargs)
+
+
+def run_task(  # noqa: PLR0913 - TaskRunner.run's arguments plus the runner's hooks
+    task: Any,
+    found: plan.Hooks,
+    *,
+    state: State | None = None,
+    upstream_states: dict[Any, State] | None = None,
+    context: dict[str, Any] | None = None,
+    is_mapped_parent: bool = False,
+    flow_result: Any = None,
+) -> State:
+    """TaskRunner.run: one task from `state`, given its upstream states."""
+    upstream = dict(upstream_states or {})
+    found = found._replace(names=found.names - {"run"})
+    task_plan = plan.build_plan(
+        task, tuple(upstream), {}, flow_result, task.slug or task.name, found
+    )
+    extra = dict(context or {})
+    map_index = extra.pop("map_index", None)
+    if "checkpointing" not in extra and not _context.contains("checkpointing"):
+        config = _context.get("config")
+        extra["checkpointing"] = config.flows.checkpointing if config is not None else False
+    task_plan.frame.update(extra)  # the caller's keys (loop counts too) start the frame
+    if is_mapped_parent:
+        task_plan.parent_steps = plan.parent_steps_for(task, found)
+        return task_plan.parent_entry(task_plan, state, upstream)  # type: ignore[no-any-return]
+    return task_plan.entry(task_plan, state, upstream, map_index)  # type: ignore[no-any-return]
