@@ -29,6 +29,12 @@ def parse_args(description: str, extra: Callable[[argparse.ArgumentParser], None
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--engine", choices=["compat", "prefect"], default="compat")
     parser.add_argument("--compare", action="store_true", help="also run real Prefect 1.4.1")
+    parser.add_argument(
+        "--baseline",
+        metavar="SRC",
+        help="also run this script on another prefect_compat source tree (e.g. a git "
+        "worktree of an older commit) and print our time against it",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON line (internal)")
     parser.add_argument("--log-level", default="WARNING", help="engine log level (default WARNING)")
     parser.add_argument(
@@ -83,6 +89,17 @@ def run_reference(script: str, argv: list[str]) -> list[dict]:
     return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
 
 
+def run_baseline(script: str, source: str, argv: list[str]) -> list[dict]:
+    """Run `script` with `prefect_compat` imported from `source`; its JSON rows."""
+    cmd = [sys.executable, script, "--json", *argv]
+    env = dict(os.environ, PYTHONPATH=str(Path(source).resolve()))
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
+    return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+
+
+_VALUED = ("--repeat=", "--baseline=")
+
+
 def passthrough_args() -> list[str]:
     """The user's arguments minus the ones that control comparing and repeating."""
     args = sys.argv[1:]
@@ -91,9 +108,9 @@ def passthrough_args() -> list[str]:
     for arg in args:
         if skip_next:
             skip_next = False
-        elif arg == "--repeat":
+        elif arg in {"--repeat", "--baseline"}:
             skip_next = True
-        elif arg not in {"--compare", "--json"} and not arg.startswith("--repeat="):
+        elif arg not in {"--compare", "--json"} and not arg.startswith(_VALUED):
             out.append(arg)
     return [*out, "--repeat", "1"]
 
@@ -107,11 +124,19 @@ def report(rows: list[dict], args: Any, script: str) -> None:
     reference = {}
     if args.compare:
         reference = {r["case"]: r for r in run_reference(script, passthrough_args())}
+    before = {}
+    if args.baseline:
+        argv = [*passthrough_args()[:-2], "--repeat", str(args.repeat)]
+        before = {r["case"]: r for r in run_baseline(script, args.baseline, argv)}
     for row in rows:
         line = (
             f"{row['case']:<28} {row['seconds']:9.4f} s  {row['task_runs']:7d} task runs  "
             f"{row['us_per_task']:9.1f} us/task run"
         )
+        old = before.get(row["case"])
+        if old:
+            line += f"   | baseline: {old['us_per_task']:7.1f} us/task"
+            line += f" ({old['us_per_task'] / row['us_per_task']:4.2f}x)"
         ref = reference.get(row["case"])
         if ref:
             line += (

@@ -5,7 +5,15 @@
   chain     N tasks, each taking the previous one's result: N task runs
   fanout    N independent tasks: N task runs
 
-Usage:  python benchmarks/flow_overhead.py [--sizes map4993=500,2000,8000 ...] [--compare]
+Each case runs with the stock runners; `--runner hooked` (or `both`) also runs it
+with a TaskRunner subclass that overrides one pipeline step (`check_task_trigger`,
+calling the stock method), the price of a user's runner hook.
+
+Usage:  python benchmarks/flow_overhead.py [--sizes map4993=500,2000,8000 ...]
+            [--runner stock|hooked|both] [--compare] [--baseline SRC]
+
+`--baseline SRC` runs the same cases on another source tree (say, a git worktree of
+the commit before a change) right after, and prints our figure against it.
 """
 
 from __future__ import annotations
@@ -72,6 +80,28 @@ def build_fanout(prefect, n):
 BUILDERS = {"map4993": build_map4993, "chain": build_chain, "fanout": build_fanout}
 
 
+def hooked_runner(prefect):
+    """A FlowRunner whose task runner overrides one step and calls the stock one."""
+    flow_runner_cls = _engine_class(prefect, "flow_runner", "FlowRunner")
+    task_runner_cls = _engine_class(prefect, "task_runner", "TaskRunner")
+
+    class HookedTaskRunner(task_runner_cls):
+        def check_task_trigger(self, state, upstream_states):
+            return super().check_task_trigger(state, upstream_states)
+
+    class HookedFlowRunner(flow_runner_cls):
+        def __init__(self, flow, task_runner_cls=None, state_handlers=None):
+            super().__init__(flow, HookedTaskRunner, state_handlers)
+
+    return HookedFlowRunner
+
+
+def _engine_class(prefect, module, name):
+    import importlib
+
+    return getattr(importlib.import_module(f"{prefect.__name__}.engine.{module}"), name)
+
+
 def parse_sizes(spec):
     sizes = {}
     for part in spec.split(";"):
@@ -83,31 +113,45 @@ def parse_sizes(spec):
 def main():
     args = _harness.parse_args(
         __doc__.splitlines()[0],
-        lambda p: p.add_argument("--sizes", default=DEFAULT_SIZES),
+        add_options,
     )
     prefect = _harness.load_prefect(args.engine)
+    runners = {"stock": None, "hooked": hooked_runner(prefect)}
+    chosen = ["stock", "hooked"] if args.runner == "both" else [args.runner]
     rows = []
     for name, sizes in parse_sizes(args.sizes).items():
         for n in sizes:
             flow, task_runs = BUILDERS[name](prefect, n)
-            state = None
-
-            def run(flow=flow):
-                nonlocal state
-                state = flow.run()
-
-            seconds = _harness.best_time(run, args.repeat)
-            if not state.is_successful():
-                raise SystemExit(f"{name} N={n}: flow did not succeed: {state!r}")
-            rows.append(
-                {
-                    "case": f"{name} N={n}",
-                    "seconds": seconds,
-                    "task_runs": task_runs,
-                    "us_per_task": seconds / task_runs * 1e6,
-                }
-            )
+            for kind in chosen:
+                seconds = _time_runs(flow, runners[kind], args.repeat, f"{name} N={n}")
+                label = f"{name} N={n}" + ("" if kind == "stock" else " hooked")
+                rows.append(
+                    {
+                        "case": label,
+                        "seconds": seconds,
+                        "task_runs": task_runs,
+                        "us_per_task": seconds / task_runs * 1e6,
+                    }
+                )
     _harness.report(rows, args, __file__)
+
+
+def add_options(parser):
+    parser.add_argument("--sizes", default=DEFAULT_SIZES)
+    parser.add_argument("--runner", choices=["stock", "hooked", "both"], default="stock")
+
+
+def _time_runs(flow, runner_cls, repeat, label):
+    state = None
+
+    def run():
+        nonlocal state
+        state = flow.run(runner_cls=runner_cls)
+
+    seconds = _harness.best_time(run, repeat)
+    if not state.is_successful():
+        raise SystemExit(f"{label}: flow did not succeed: {state!r}")
+    return seconds
 
 
 if __name__ == "__main__":

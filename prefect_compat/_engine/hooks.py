@@ -18,6 +18,7 @@ when a method is used directly (`TaskRunner(task).check_task_trigger(state, ups)
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any, Callable
 
 from prefect_compat import _context
@@ -35,10 +36,20 @@ __all__ = [
     "adapt_looping",
     "adapt_run",
     "adapt_step",
+    "calling_run",
     "via_handle_state_change",
 ]
 
 Step = Callable[[TaskRun], None]
+
+# The run whose override is being called: a `super()` call from the override runs
+# the stock step on that run's plan and frame (see TaskRunner._step).
+_calling: ContextVar[TaskRun | None] = ContextVar("prefect_compat.hook_run", default=None)
+
+
+def calling_run() -> TaskRun | None:
+    """The TaskRun an overridden runner method was called for, if any."""
+    return _calling.get()
 
 
 def load_results(run: TaskRun) -> None:
@@ -140,12 +151,15 @@ def adapt_step(name: str, runner: Any) -> Step:
     kind = _STEPS[name][0]
 
     def step(run: TaskRun) -> None:
+        token = _calling.set(run)
         try:
             new = _call(run, method, kind)
         except (signals.ENDRUN, signals.PrefectStateSignal) as exc:
             raise _ended(run, exc) from None
         except Exception as exc:  # noqa: BLE001 - a user override: ends the run Failed
             raise _ended(run, exc) from exc
+        finally:
+            _calling.reset(token)
         _take(run, runner, name, new)
 
     step.__name__ = step.__qualname__ = name

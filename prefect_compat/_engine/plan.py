@@ -42,6 +42,7 @@ __all__ = [
     "TaskPlan",
     "build_plan",
     "build_plans",
+    "direct_plan",
     "parent_steps_for",
 ]
 
@@ -243,6 +244,29 @@ def _attach_runner(plan: TaskPlan, task: Any, found: Hooks) -> None:
     plan.looping = hooks.adapt_looping(found.runner) if "check_task_is_looping" in names else None
 
 
+def direct_plan(task: Any, flow_result: Any, found: Hooks, slug: str | None = None) -> TaskPlan:
+    """A plan with no graph and no pipeline: what a runner face needs to run one step
+    on its own, and the common part of every plan."""
+    plan = TaskPlan()
+    plan.task = task
+    plan.name = task.name
+    plan.edges = ()
+    _bind_constants(plan, task, {})
+    plan.mapped = False
+    plan.steps = plan.parent_steps = ()
+    plan.max_retries = task.max_retries or 0
+    plan.retry_delay = task.retry_delay
+    plan.trigger = task.trigger
+    _attach_runner(plan, task, found)
+    plan.result = _pick_result(task, flow_result)
+    plan.checkpoint = task.checkpoint is not False
+    plan.logger = get_logger(task.name)
+    plan.call = p.call_with_options if (task.timeout or task.log_stdout) else p.call_plain
+    plan.store = p.store_value
+    plan.frame = _frame_template(task, slug or task.slug or task.name, plan.logger)
+    return plan
+
+
 def build_plan(
     task: Any,
     edges: tuple[Any, ...],
@@ -252,29 +276,21 @@ def build_plan(
     found: Hooks = NO_HOOKS,
 ) -> TaskPlan:
     """Resolve one task's plan (see the module docstring for the fields)."""
-    plan = TaskPlan()
-    plan.task = task
-    plan.name = task.name
-    plan.edges = edges
-    _bind_constants(plan, task, constants)
-    plan.mapped = any(e.mapped for e in edges)
-    plan.max_retries = task.max_retries or 0
-    plan.retry_delay = task.retry_delay
-    if isinstance(task, Constant):  # Prefect hands Constant tasks their value without a run
+    constant = isinstance(task, Constant)  # Prefect hands Constants their value, no run
+    if constant:
         found = NO_HOOKS
+    plan = direct_plan(task, flow_result, found, slug)
+    plan.edges = edges
+    if constants:
+        _bind_constants(plan, task, constants)
+    plan.mapped = any(e.mapped for e in edges)
+    if constant:
         plan.steps = (p.return_constant,)
     else:
         keyed = bool(constants) or any(e.key is not None for e in edges)
         plan.steps = _task_steps(task, bool(edges), keyed, found)
-    plan.parent_steps = parent_steps_for(task, found) if plan.mapped else ()
-    plan.trigger = task.trigger
-    _attach_runner(plan, task, found)
-    plan.result = _pick_result(task, flow_result)
-    plan.checkpoint = task.checkpoint is not False
-    plan.logger = get_logger(task.name)
-    plan.call = p.call_with_options if (task.timeout or task.log_stdout) else p.call_plain
-    plan.store = p.store_value
-    plan.frame = _frame_template(task, slug, plan.logger)
+    if plan.mapped:
+        plan.parent_steps = parent_steps_for(task, found)
     return plan
 
 

@@ -14,7 +14,7 @@ from typing import Any, Iterator, MutableMapping, NamedTuple
 
 from prefect_compat import _context
 from prefect_compat._engine import attempt, flow_run, hooks
-from prefect_compat._engine.plan import Hooks, build_plan
+from prefect_compat._engine.plan import Hooks, direct_plan
 from prefect_compat._engine.taskrun import EndRun, TaskRun, transition
 from prefect_compat.engine.runner import ENDRUN, Runner, call_state_handlers
 from prefect_compat.engine.state import Failed, Looped, Pending, Retrying, State
@@ -102,8 +102,7 @@ class TaskRunner(Runner):
         if self._plan is None:
             handler_hooks = self._overridden(TaskRunner) & _HANDLER_HOOKS
             found = Hooks(self, handler_hooks, tuple(self.state_handlers), None)
-            slug = self.task.slug or self.task.name
-            self._plan = build_plan(self.task, (), {}, self.flow_result, slug, found)
+            self._plan = direct_plan(self.task, self.flow_result, found)
         return self._plan
 
     def _step(
@@ -113,8 +112,14 @@ class TaskRunner(Runner):
 
         Handlers fire on a change of state; ENDRUN(state) if the step ends the run.
         """
-        view: Any = _ContextView()
-        run = TaskRun(self._direct_plan(), state, dict(upstream or {}), view)
+        current = hooks.calling_run()
+        plan: Any
+        frame: Any
+        if current is not None and current.plan.task is self.task:
+            plan, frame = current.plan, current.frame  # a super() call inside a run
+        else:
+            plan, frame = self._direct_plan(), _ContextView()
+        run = TaskRun(plan, state, dict(upstream or {}), frame)
         if inputs:
             run.inputs = dict(inputs)
             run.raw_inputs = {key: result.value for key, result in run.inputs.items()}
