@@ -11,7 +11,7 @@ its upstream states, runs the parent's short pipeline (`plan.parent_entry`), the
 runs one child per index (`_run_mapped`).
 
 Deferred executors (Dask; `submit.deferred` is true, see remote.py): `submit` returns
-a future and the pass never blocks on work it does not need yet (`run_pass_deferred`):
+a future and the pass never blocks on work it does not need yet (`_run_pass_deferred`):
   * a plain task is submitted with its upstream states as they are (states or
     futures): the workers resolve the futures;
   * a mapped task needs its width, so the loop waits for upstream *futures* only,
