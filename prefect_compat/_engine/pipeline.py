@@ -237,7 +237,7 @@ def store_value(run: TaskRun, value: Any) -> Any:
     result = plan.result
     if value is not None and plan.checkpoint and _context.get("checkpointing") is True:
         try:
-            return result.write(value, **formatting_kwargs(run))
+            return result.write(value, **formatting_kwargs(run, plan.location_keys))
         except ResultNotImplementedError:
             pass
     return result.from_value(value)
