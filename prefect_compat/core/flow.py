@@ -531,13 +531,34 @@ class Flow:
         runner_cls: type | None = None,
         **kwargs: Any,
     ) -> Any:
-        """Run the flow in this process and return its final State (see `_engine.entry`)."""
-        from prefect_compat._engine.entry import run_flow
+        """Run the flow in this process and return its final State (see `_engine.entry`).
 
-        return run_flow(
-            self,
-            parameters=parameters,
-            run_on_schedule=run_on_schedule,
-            runner_cls=runner_cls,
-            **kwargs,
-        )
+        With a schedule (and `run_on_schedule`, default `config.flows.run_on_schedule`),
+        run at each scheduled time until the schedule ends (`core/_scheduled_run.py`).
+        A LocalRun/UniversalRun `run_config` applies its env and working directory.
+        """
+        from prefect_compat._engine.entry import run_flow
+        from prefect_compat.core import _run_config, _scheduled_run
+
+        with _run_config.applied(self.run_config):
+            if not _scheduled_run.schedule_applies(self, run_on_schedule):
+                return run_flow(
+                    self,
+                    parameters=parameters,
+                    run_on_schedule=run_on_schedule,
+                    runner_cls=runner_cls,
+                    **kwargs,
+                )
+            params, context, rest = _scheduled_run.split_run_arguments(self, parameters, kwargs)
+
+            def run_once(run_parameters: dict, run_context: dict) -> Any:
+                return run_flow(
+                    self,
+                    parameters=run_parameters,
+                    run_on_schedule=False,
+                    runner_cls=runner_cls,
+                    context=run_context,
+                    **rest,
+                )
+
+            return _scheduled_run.run_on_schedule(self, self.schedule, run_once, params, context)
