@@ -562,3 +562,31 @@ class Flow:
                 )
 
             return _scheduled_run.run_on_schedule(self, self.schedule, run_once, params, context)
+
+    def register(  # noqa: PLR0913, PLR0917 - Prefect's public signature
+        self,
+        project_name: str | None = None,
+        build: bool = True,
+        labels: list[str] | None = None,
+        set_schedule_active: bool = True,
+        version_group_id: str | None = None,
+        no_url: bool = False,
+        idempotency_key: str | None = None,
+        **kwargs: Any,
+    ) -> str | None:
+        """Not available: registering needs Prefect Cloud/Server (raises NoBackendError)."""
+        from prefect_compat.core._backend import no_backend
+
+        raise no_backend(f"flow.register() of flow {self.name!r}")
+
+    def run_agent(
+        self,
+        token: str | None = None,
+        show_flow_logs: bool = False,
+        log_to_cloud: bool | None = None,
+        api_key: str | None = None,
+    ) -> None:
+        """Not available: an agent needs Prefect Cloud/Server (raises NoBackendError)."""
+        from prefect_compat.core._backend import no_backend
+
+        raise no_backend(f"flow.run_agent() for flow {self.name!r}")
