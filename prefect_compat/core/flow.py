@@ -574,9 +574,21 @@ class Flow:
         idempotency_key: str | None = None,
         **kwargs: Any,
     ) -> str | None:
-        """Not available: registering needs Prefect Cloud/Server (raises NoBackendError)."""
+        """Not available: registering needs Prefect Cloud/Server (raises NoBackendError).
+
+        While a flow file is being loaded (`loading_flow` in the context), it warns and
+        returns None instead, as Prefect does.
+        """
         from prefect_compat.core._backend import no_backend
 
+        if _context.get("loading_flow"):
+            warnings.warn(
+                "Attempting to call `flow.register` during execution of flow file will lead "
+                "to unexpected results.",
+                UserWarning,
+                stacklevel=2,
+            )
+            return None
         raise no_backend(f"flow.register() of flow {self.name!r}")
 
     def run_agent(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+import prefect_compat
 from prefect_compat import Flow
 from prefect_compat.core._backend import NoBackendError
 from prefect_compat.exceptions import PrefectException
@@ -30,3 +31,10 @@ def test_register_raises_the_no_backend_error_and_writes_nothing(tmp_path):
 def test_run_agent_raises_the_no_backend_error():
     with pytest.raises(PrefectException, match=r"^flow\.run_agent\(\) for flow 'x' needs"):
         Flow("x").run_agent(token="t", show_flow_logs=True)
+
+
+def test_register_while_a_flow_file_loads_warns_and_returns_none():
+    """As in Prefect 1.4.1: `prefect register`/script storage load files with loading_flow."""
+    with prefect_compat.context(loading_flow=True):
+        with pytest.warns(UserWarning, match="call `flow.register` during execution of flow file"):
+            assert Flow("x").register(project_name="p") is None
