@@ -43,7 +43,7 @@ def _not_provided(fullname: str) -> ModuleNotFoundError:
         f"No module named {fullname!r}: prefect-compat does not provide `{fullname}` "
         f"(there is no `{_target_name(fullname)}`). prefect-compat re-implements the Core "
         "engine API (flows, tasks, states, results, executors, ...); Prefect Cloud/Server "
-        "clients, agents, storage, run configs and the like are out of scope. Remove the "
+        "clients, agents, artifacts and the like are out of scope. Remove the "
         "import or run this script with real Prefect.",
         name=fullname,
     )

@@ -531,10 +531,71 @@ class Flow:
         runner_cls: type | None = None,
         **kwargs: Any,
     ) -> Any:
-        """Run the flow in this process and return its final State (`_engine/flow_run.py`)."""
+        """Run the flow in this process and return its final State (`_engine/flow_run.py`).
+
+        With a schedule (and `run_on_schedule`, default `config.flows.run_on_schedule`),
+        run at each scheduled time until the schedule ends (`core/_scheduled_run.py`).
+        A LocalRun/UniversalRun `run_config` applies its env and working directory.
+        """
         from prefect_compat._engine.flow_run import start_flow
+        from prefect_compat.core import _run_config, _scheduled_run
         from prefect_compat.engine import get_default_flow_runner_class
         from prefect_compat.engine.flow_runner import flow_hooks
 
-        runner = (runner_cls or get_default_flow_runner_class())(flow=self)
-        return start_flow(self, flow_hooks(runner), parameters, kwargs)
+        def run_once(run_parameters: dict | None, run_kwargs: dict) -> Any:
+            runner = (runner_cls or get_default_flow_runner_class())(flow=self)
+            return start_flow(self, flow_hooks(runner), run_parameters, run_kwargs)
+
+        with _run_config.applied(self.run_config):
+            if not _scheduled_run.schedule_applies(self, run_on_schedule):
+                return run_once(parameters, kwargs)
+            params, context, rest = _scheduled_run.split_run_arguments(self, parameters, kwargs)
+            return _scheduled_run.run_on_schedule(
+                self,
+                self.schedule,
+                lambda run_parameters, run_context: run_once(
+                    run_parameters, {**rest, "context": run_context}
+                ),
+                params,
+                context,
+            )
+
+    def register(  # noqa: PLR0913, PLR0917 - Prefect's public signature
+        self,
+        project_name: str | None = None,
+        build: bool = True,
+        labels: list[str] | None = None,
+        set_schedule_active: bool = True,
+        version_group_id: str | None = None,
+        no_url: bool = False,
+        idempotency_key: str | None = None,
+        **kwargs: Any,
+    ) -> str | None:
+        """Not available: registering needs Prefect Cloud/Server (raises NoBackendError).
+
+        While a flow file is being loaded (`loading_flow` in the context), it warns and
+        returns None instead, as Prefect does.
+        """
+        from prefect_compat.core._backend import no_backend
+
+        if _context.get("loading_flow"):
+            warnings.warn(
+                "Attempting to call `flow.register` during execution of flow file will lead "
+                "to unexpected results.",
+                UserWarning,
+                stacklevel=2,
+            )
+            return None
+        raise no_backend(f"flow.register() of flow {self.name!r}")
+
+    def run_agent(
+        self,
+        token: str | None = None,
+        show_flow_logs: bool = False,
+        log_to_cloud: bool | None = None,
+        api_key: str | None = None,
+    ) -> None:
+        """Not available: an agent needs Prefect Cloud/Server (raises NoBackendError)."""
+        from prefect_compat.core._backend import no_backend
+
+        raise no_backend(f"flow.run_agent() for flow {self.name!r}")

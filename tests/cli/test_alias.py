@@ -189,7 +189,7 @@ def test_out_of_scope_modules_raise_a_clear_import_error(cli):
         import prefect_compat
         prefect_compat.install_alias()
         report = {}
-        for name in ("prefect.client", "prefect.agent.local", "prefect.storage"):
+        for name in ("prefect.client", "prefect.agent.local", "prefect.artifacts"):
             try:
                 __import__(name)
             except ModuleNotFoundError as exc:
@@ -204,7 +204,7 @@ def test_out_of_scope_modules_raise_a_clear_import_error(cli):
     for name, missing in (
         ("prefect.client", "prefect.client"),
         ("prefect.agent.local", "prefect.agent"),
-        ("prefect.storage", "prefect.storage"),
+        ("prefect.artifacts", "prefect.artifacts"),
     ):
         exc_name, message = report[name]
         assert exc_name == missing
