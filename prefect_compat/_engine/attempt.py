@@ -101,8 +101,16 @@ def run_parent(plan: Any, state: State | None, upstream: dict[Any, State]) -> St
         state, frame = plan.initialize(state, frame)
     token = _context.push(frame)
     try:
+        name = frame["task_full_name"]
+        _LINE.emit("Task '%s': Starting task run...", name)
         run = _new_run(plan, state, upstream, frame)
-        return run_steps(run, plan.parent_steps)
+        final = run_steps(run, plan.parent_steps)
+        _LINE.emit(
+            "Task '%s': Finished task run for task with final state: '%s'",
+            name,
+            type(final).__name__,
+        )
+        return final
     finally:
         _context.pop(token)
 
