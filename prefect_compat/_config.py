@@ -244,6 +244,26 @@ def normalise_task_defaults(tree: MutableMapping[str, Any]) -> None:
     defaults["timeout"] = None if timeout is False or timeout is None else timeout
 
 
+PREFECT_VERSIONS = ("1", "0.13")
+
+
+def normalise_compat(tree: MutableMapping[str, Any]) -> None:
+    """`compat.prefect_version` as the string "1" or "0.13" (casting made it 1 or 0.13)."""
+    compat = tree.get("compat")
+    if not isinstance(compat, MutableMapping):
+        compat = tree["compat"] = {}
+    value = compat.get("prefect_version", "1")
+    text = str(value).strip()
+    text = {"1.0": "1", "1.4": "1", "1.4.1": "1", "0.13.19": "0.13"}.get(text, text)
+    if text not in PREFECT_VERSIONS:
+        raise ConfigError(
+            f'compat.prefect_version = {value!r} is not supported: use "1" (Prefect 1.x '
+            'behaviour, the default) or "0.13" (set it in your config file or as '
+            "PREFECT__COMPAT__PREFECT_VERSION)."
+        )
+    compat["prefect_version"] = text
+
+
 def load_configuration(
     path: str = DEFAULTS_PATH,
     user_config_path: str | None = None,
@@ -264,6 +284,7 @@ def load_configuration(
     interpolate(tree)
     validate_keys(tree, reserved)
     normalise_task_defaults(tree)
+    normalise_compat(tree)
     return tree
 
 
