@@ -120,12 +120,12 @@ def _secret_type(result: Any) -> Dict[str, Any]:
 
 def _build_secret(data: Mapping[str, Any], where: str) -> Any:
     from prefect_compat.engine.results.secret_result import SecretResult
-    from prefect_compat.tasks.secrets import base
+    from prefect_compat.tasks.secrets import EnvVarSecret, PrefectSecret
 
     kind = _text(data, "secret_type", where)
     location = _text(data, "location", where)
     # the secret's name is the location; unknown secret classes read it as PrefectSecret
-    task_cls = {"EnvVarSecret": base.EnvVarSecret}.get(kind or "", base.PrefectSecret)
+    task_cls = EnvVarSecret if kind == "EnvVarSecret" else PrefectSecret
     return SecretResult(task_cls(name=location), location=location)
 
 
