@@ -16,7 +16,7 @@ __version__ = "0.1.0"
 
 from prefect_compat import _context
 from prefect_compat.configuration import config
-from prefect_compat.utilities.context import Context
+from prefect_compat.utilities.context import context
 from prefect_compat.utilities.logging import configure_logging, get_logger
 
 
@@ -29,7 +29,6 @@ def _seed_context() -> dict[str, Any]:
 
 configure_logging(config)
 _context.configure_seed(_seed_context)
-context = Context()
 
 _LAZY_NAMES = {
     "Task": "prefect_compat.core.task",

@@ -88,6 +88,11 @@ def _plain(mapping: Mapping[str, Any]) -> dict[str, Any]:
     return {k: _plain(v) if isinstance(v, Mapping) else v for k, v in mapping.items()}
 
 
+def copy_tree(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a nested mapping as plain dicts (leaf values are shared)."""
+    return _plain(mapping)
+
+
 def cast_string(value: str) -> Any:
     """Cast one config string the way Prefect does ("true" -> True, "[1]" -> [1], ...)."""
     upper = value.upper()
@@ -182,6 +187,11 @@ def _post_process(value: Any) -> Any:
     if isinstance(value, str):
         return cast_string(expand_string(value))
     return value
+
+
+def post_process(tree: MutableMapping[str, Any]) -> None:
+    """Expand and cast every string leaf of `tree`, in place."""
+    _walk(tree, _post_process)
 
 
 def interpolate(tree: MutableMapping[str, Any]) -> None:
@@ -280,7 +290,7 @@ def load_configuration(
             deep_merge(tree, load_toml(expanded))
     for key_path, raw in env_overrides(environ, reserved):
         set_path(tree, key_path, raw)
-    _walk(tree, _post_process)
+    post_process(tree)
     interpolate(tree)
     validate_keys(tree, reserved)
     normalise_task_defaults(tree)

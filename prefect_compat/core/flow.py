@@ -25,7 +25,7 @@ import itertools
 import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from typing import Any, Callable
+from typing import Any, Callable, TypedDict
 
 from prefect_compat import _context
 from prefect_compat._engine.graph import FlowCycleError, compile_graph
@@ -38,7 +38,24 @@ from prefect_compat.utilities.collections import OrderedSet
 from prefect_compat.utilities.edges import strip_annotations
 from prefect_compat.utilities.tasks import as_task, collection_task
 
-__all__ = ["Flow"]
+__all__ = ["Flow", "ParameterDetails", "cache"]
+
+
+class ParameterDetails(TypedDict):
+    """What `Flow.get_parameter_details()`-style helpers return per Parameter."""
+
+    default: Any
+    required: bool
+
+
+def cache(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Prefect's memo decorator for Flow methods, kept as a name.
+
+    It returns `method` unchanged: the Flow caches its compiled graph itself, behind
+    a version counter bumped by graph edits (see `_flow_index.py`).
+    """
+    return method
+
 
 _SERIALS = itertools.count(1)
 _BLOCK_HOOKS = ("case", "resource")
