@@ -123,7 +123,7 @@ def test_load_toml_and_constants(tmp_path):
         env.get("PREFECT__USER_CONFIG_PATH", "~/.prefect/config.toml"),
         env.get("PREFECT__BACKEND_CONFIG_PATH", "~/.prefect/backend.toml"),
     )
-    assert (C.USER_CONFIG, C.BACKEND_CONFIG) == expected
+    assert expected == (C.USER_CONFIG, C.BACKEND_CONFIG)
 
 
 def test_compat_prefect_version_is_a_string_setting():
