@@ -15,11 +15,14 @@ This module imports nothing from the package, so any module may import it.
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "AuthorizationError",
     "ClientError",
     "FlowStorageError",
     "NoBackendError",
+    "NotProvidedError",
     "ObjectNotFoundError",
     "PrefectException",
     "PrefectSignal",
@@ -84,6 +87,32 @@ def no_backend(what: str, instead: str) -> NoBackendError:
         f"{what} needs a Prefect Cloud/Server backend, and prefect-compat has none: it runs "
         f"flows in this process (flow.run(), or `prefect-compat run script.py`). {instead}"
     )
+
+
+class NotProvidedError(AttributeError):
+    """A Prefect name that prefect-compat deliberately leaves out (Cloud/Server API pieces).
+
+    An AttributeError, so `hasattr(prefect, "api")` answers False and
+    `getattr(prefect, "api", None)` gives None; the message says why it is missing.
+    """
+
+
+def not_provided(message: str, caller: Any) -> Exception:
+    """The error for a left-out name, shaped for how it was asked for.
+
+    `from prefect import api` turns an AttributeError into a bare "cannot import name"
+    ImportError that drops our message, so when `caller` (the frame doing the lookup)
+    is executing a `from ... import`, this returns an ImportError carrying the message;
+    otherwise a NotProvidedError.
+    """
+    code = getattr(caller, "f_code", None)
+    lasti = getattr(caller, "f_lasti", -1)
+    if code is not None and 0 <= lasti < len(code.co_code):
+        import opcode
+
+        if code.co_code[lasti] == opcode.opmap["IMPORT_FROM"]:
+            return ImportError(message)
+    return NotProvidedError(message)
 
 
 class FlowStorageError(PrefectException):
