@@ -20,7 +20,8 @@ from __future__ import annotations
 import datetime
 import importlib
 import inspect
-from typing import Any, Dict, Iterable, List, Mapping, Tuple
+from collections.abc import Iterable, Mapping
+from typing import Any, Dict, List, Tuple
 
 from prefect_compat.serialization._schema import (
     Schema,

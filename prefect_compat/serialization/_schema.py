@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from datetime import datetime, timezone
-from typing import Any, Callable, Dict, List, Mapping
+from typing import Any, Callable, Dict, List
 
 __all__ = ["FORMAT_VERSIONS", "Schema", "ValidationError", "format_version"]
 
@@ -68,6 +69,8 @@ def check_version(data: Mapping[str, Any], where: str, required: bool = True) ->
             return
         raise fail(path, "Missing data for required field (every dict Prefect dumps has it).")
     version = data["__version__"]
+    if version in _ACCEPTED:
+        return
     if not isinstance(version, str) or not _CORE_VERSION.match(version):
         raise fail(
             path,
@@ -75,6 +78,11 @@ def check_version(data: Mapping[str, Any], where: str, required: bool = True) ->
             "dumped by Prefect Core 0.x/1.x or prefect-compat (Prefect 2.x states have "
             "another format).",
         )
+    if len(_ACCEPTED) < 64:
+        _ACCEPTED.add(version)
+
+
+_ACCEPTED: set = set()  # versions already checked (a journal repeats one or two)
 
 
 def join(where: str, field: str) -> str:
@@ -88,10 +96,11 @@ def require(data: Mapping[str, Any], field: str, where: str) -> Any:
 
 
 def as_mapping(data: Any, where: str, what: str) -> Mapping[str, Any]:
-    if not isinstance(data, Mapping):
-        raise fail(
-            where, f"Expected a dict describing {what}, got {type(data).__name__}: {data!r:.80}."
-        )
+    if type(data) is dict or isinstance(data, Mapping):
+        return data
+    raise fail(
+        where, f"Expected a dict describing {what}, got {type(data).__name__}: {data!r:.80}."
+    )
     return data
 
 

@@ -16,6 +16,7 @@ The single-class schemas (`LocalResultSchema`, ...) dump the same fields without
 
 from __future__ import annotations
 
+import importlib
 from typing import Any, Callable, Dict, Mapping, NamedTuple, Tuple
 
 from prefect_compat.serialization._schema import (
@@ -73,28 +74,35 @@ def _with(*attrs: str) -> Callable[[Any], Dict[str, Any]]:
     return dump
 
 
+def _class(cls_path: str) -> Callable[[], Any]:
+    """Import `pkg.mod.Class` on first use and remember it."""
+    found: list = []
+
+    def get() -> Any:
+        if not found:
+            module, _, name = cls_path.rpartition(".")
+            found.append(getattr(importlib.import_module(module), name))
+        return found[0]
+
+    return get
+
+
 def _plain(cls_path: str) -> Callable[[Mapping[str, Any], str], Any]:
     """Builder for classes rebuilt from `location` alone."""
+    cls = _class(cls_path)
 
     def build(data: Mapping[str, Any], where: str) -> Any:
-        module, _, name = cls_path.rpartition(".")
-        import importlib
-
-        cls = getattr(importlib.import_module(module), name)
-        return cls(location=_text(data, "location", where))
+        return cls()(location=_text(data, "location", where))
 
     return build
 
 
 def _keyed(cls_path: str, attr: str) -> Callable[[Mapping[str, Any], str], Any]:
     """Builder for classes rebuilt from `location` plus one str attribute (bucket, ...)."""
+    cls = _class(cls_path)
 
     def build(data: Mapping[str, Any], where: str) -> Any:
-        import importlib
-
-        module, _, name = cls_path.rpartition(".")
-        cls = getattr(importlib.import_module(module), name)
-        return cls(**{attr: _text(data, attr, where), "location": _text(data, "location", where)})
+        return cls()(**{attr: _text(data, attr, where), "location": _text(data, "location", where)})
 
     return build
 
@@ -106,12 +114,16 @@ def _build_no_result(data: Mapping[str, Any], where: str) -> Any:
 
 
 def _build_local(data: Mapping[str, Any], where: str) -> Any:
+    from prefect_compat.engine.result.base import Result
     from prefect_compat.engine.results.local_result import LocalResult
 
-    # validate_dir=False: loading a state must not create directories
-    return LocalResult(
-        dir=_text(data, "dir", where), location=_text(data, "location", where), validate_dir=False
-    )
+    # The stored dir was resolved when the result was made, so the constructor's work
+    # (home-dir rules, creating the directory) is skipped: loading must not touch disk
+    # and runs once per journal entry.
+    new = LocalResult.__new__(LocalResult)
+    new.dir = _text(data, "dir", where)
+    Result.__init__(new, location=_text(data, "location", where))
+    return new
 
 
 def _secret_type(result: Any) -> Dict[str, Any]:
