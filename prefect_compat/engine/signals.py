@@ -141,7 +141,8 @@ class ENDRUN(_EndRunBase):
 
     def __init__(self, state: State | None) -> None:
         self.state = state
-        super().__init__()
+        # args == ("",) under both bases, so pickling (which calls ENDRUN(*args)) works
+        super().__init__("")
 
 
 def _signals_by_state_name() -> Dict[str, Type[PrefectStateSignal]]:

@@ -28,15 +28,18 @@ with Flow("f") as flow:
 state = flow.run().result[t]
 print(issubclass(signals.TRIGGERFAIL, Exception), issubclass(signals.ENDRUN, Exception))
 print(type(state).__name__, state.result if state.is_successful() else state.message)
+import pickle
+from prefect_compat.engine.state import Success
+print(type(pickle.loads(pickle.dumps(signals.ENDRUN(Success("s")))).state).__name__)
 """
 
 
 @pytest.mark.parametrize(
     ("version", "expected"),
     [
-        (None, ["False False", "TriggerFailed not this time"]),
-        ("1", ["False False", "TriggerFailed not this time"]),
-        ("0.13", ["True True", "Success caught by except Exception"]),
+        (None, ["False False", "TriggerFailed not this time", "Success"]),
+        ("1", ["False False", "TriggerFailed not this time", "Success"]),
+        ("0.13", ["True True", "Success caught by except Exception", "Success"]),
     ],
 )
 def test_triggerfail_is_a_base_exception_in_1x_and_an_exception_in_013(tmp_path, version, expected):
