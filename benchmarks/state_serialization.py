@@ -17,9 +17,11 @@ import sys
 CODE = """
 import json, sys, time
 {imports}
-state = Success("Task run succeeded.", result=LocalResult(dir="/tmp/bench", location="/tmp/bench/x.pkl"))
+stored = LocalResult(dir="/tmp/bench", location="/tmp/bench/x.pkl")
+state = Success("Task run succeeded.", result=stored)
 state.context = {{"tags": ["etl"], "task_run_count": 1}}
-state.cached_inputs = {{"x": PrefectResult(location="1"), "y": LocalResult(dir="/tmp/bench", location="/tmp/bench/y.pkl")}}
+y = LocalResult(dir="/tmp/bench", location="/tmp/bench/y.pkl")
+state.cached_inputs = {{"x": PrefectResult(location="1"), "y": y}}
 schema = StateSchema()
 n = {n}
 t0 = time.perf_counter()
@@ -46,7 +48,10 @@ PREFECT = (
 
 def _run(python: str, imports: str, n: int) -> tuple[str, str]:
     out = subprocess.run(
-        [python, "-c", CODE.format(imports=imports, n=n)], capture_output=True, text=True, check=True
+        [python, "-c", CODE.format(imports=imports, n=n)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     dump, load = out.stdout.split()
     return dump, load
