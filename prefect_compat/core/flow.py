@@ -25,7 +25,7 @@ import itertools
 import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from typing import Any, Callable
+from typing import Any, Callable, TypedDict
 
 from prefect_compat import _context
 from prefect_compat._engine.graph import FlowCycleError, compile_graph
@@ -38,7 +38,24 @@ from prefect_compat.utilities.collections import OrderedSet
 from prefect_compat.utilities.edges import strip_annotations
 from prefect_compat.utilities.tasks import as_task, collection_task
 
-__all__ = ["Flow"]
+__all__ = ["Flow", "ParameterDetails", "cache"]
+
+
+class ParameterDetails(TypedDict):
+    """What `Flow.get_parameter_details()`-style helpers return per Parameter."""
+
+    default: Any
+    required: bool
+
+
+def cache(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Prefect's memo decorator for Flow methods, kept as a name.
+
+    It returns `method` unchanged: the Flow caches its compiled graph itself, behind
+    a version counter bumped by graph edits (see `_flow_index.py`).
+    """
+    return method
+
 
 _SERIALS = itertools.count(1)
 _BLOCK_HOOKS = ("case", "resource")
@@ -576,7 +593,7 @@ class Flow:
         While a flow file is being loaded (`loading_flow` in the context), it warns and
         returns None instead, as Prefect does.
         """
-        from prefect_compat.core._backend import no_backend
+        from prefect_compat.exceptions import no_backend
 
         if _context.get("loading_flow"):
             warnings.warn(
@@ -596,6 +613,6 @@ class Flow:
         api_key: str | None = None,
     ) -> None:
         """Not available: an agent needs Prefect Cloud/Server (raises NoBackendError)."""
-        from prefect_compat.core._backend import no_backend
+        from prefect_compat.exceptions import no_backend
 
         raise no_backend(f"flow.run_agent() for flow {self.name!r}")

@@ -105,7 +105,7 @@ class Environment:
 
     def execute(self, flow: Any) -> None:
         """Run `flow` in this environment: needs a backend, so it raises."""
-        from prefect_compat.core._backend import no_backend
+        from prefect_compat.exceptions import no_backend
 
         raise no_backend(f"{type(self).__name__}.execute()")
 

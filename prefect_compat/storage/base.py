@@ -125,13 +125,13 @@ class Storage(abc.ABC):
     def get_flow(self, flow_name: str) -> Any:
         """Load a flow added to this storage (here: needs a backend, so it raises)."""
         self._location(flow_name)
-        from prefect_compat.core._backend import no_backend
+        from prefect_compat.exceptions import no_backend
 
         raise no_backend(f"Loading flow {flow_name!r} from {self.name} storage")
 
     def build(self) -> Storage:
         """Upload the added flows (here: needs a backend, so it raises)."""
-        from prefect_compat.core._backend import no_backend
+        from prefect_compat.exceptions import no_backend
 
         raise no_backend(f"Building (uploading) {self.name} storage")
 

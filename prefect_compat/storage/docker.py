@@ -94,24 +94,24 @@ class Docker(Storage):
 
     def build(self, push: bool = True) -> Storage:
         """Build (and push) the image: needs a Docker engine and a backend, so it raises."""
-        from prefect_compat.core._backend import no_backend
+        from prefect_compat.exceptions import no_backend
 
         raise no_backend("Building Docker storage")
 
     def create_dockerfile_object(self, directory: str) -> str:
         """Write the image's Dockerfile: part of building, so it raises."""
-        from prefect_compat.core._backend import no_backend
+        from prefect_compat.exceptions import no_backend
 
         raise no_backend("Building Docker storage")
 
     def push_image(self, image_name: str, image_tag: str) -> None:
         """Push the image to its registry: needs a Docker engine, so it raises."""
-        from prefect_compat.core._backend import no_backend
+        from prefect_compat.exceptions import no_backend
 
         raise no_backend("Pushing a Docker storage image")
 
     def pull_image(self) -> None:
         """Pull the base image: needs a Docker engine, so it raises."""
-        from prefect_compat.core._backend import no_backend
+        from prefect_compat.exceptions import no_backend
 
         raise no_backend("Pulling a Docker storage base image")

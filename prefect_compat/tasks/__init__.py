@@ -6,17 +6,21 @@ import the others.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
+from prefect_compat._attrs import lazy_submodules
 from prefect_compat.core.task import Task
 
 __all__ = ["Task", "control_flow", "core", "secrets"]
 
-_SUBMODULES = frozenset({"control_flow", "core", "secrets"})
+# the task-library packages that run locally load the same way
+_SUBMODULES = (
+    "control_flow",
+    "core",
+    "secrets",
+    "database",
+    "files",
+    "notifications",
+    "prefect",
+    "shell",
+)
 
-
-def __getattr__(name: str) -> Any:
-    if name in _SUBMODULES:
-        return importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = lazy_submodules(__name__, _SUBMODULES)

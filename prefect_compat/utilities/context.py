@@ -13,7 +13,7 @@ from typing import Any
 
 from prefect_compat import _context
 
-__all__ = ["Context"]
+__all__ = ["Context", "context"]
 
 
 def _as_plain(value: Any) -> Any:
@@ -118,3 +118,7 @@ def _merged_config(extra: Mapping[str, Any]) -> Any:
     merged = base.copy()
     _config.deep_merge(merged, extra)
     return merged
+
+
+# `prefect.utilities.context.context`: the process-wide Context (also `prefect.context`).
+context = Context()

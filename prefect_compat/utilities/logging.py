@@ -25,11 +25,42 @@ import logging
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from prefect_compat import _context
 
-__all__ = ["RunnerLine", "configure_logging", "flush_handlers", "get_logger"]
+__all__ = [
+    "LOG_MANAGER",
+    "LOG_OVERHEAD",
+    "MAX_BATCH_LOG_SIZE",
+    "MAX_LOG_SIZE",
+    "PREFECT_LOG_RECORD_ATTRIBUTES",
+    "CloudHandler",
+    "LogManager",
+    "RedirectToLog",
+    "RunnerLine",
+    "configure_extra_loggers",
+    "configure_logging",
+    "create_diagnostic_logger",
+    "flush_handlers",
+    "get_logger",
+    "getlogsize",
+    "temporary_logger_config",
+]
+
+# Prefect's limits for shipping logs to Cloud; kept as names, nothing is shipped here.
+MAX_LOG_SIZE = 1_000_000
+MAX_BATCH_LOG_SIZE = 4_000_000
+LOG_OVERHEAD = 298
+PREFECT_LOG_RECORD_ATTRIBUTES = (
+    "flow_name",
+    "flow_run_id",
+    "task_name",
+    "task_slug",
+    "task_run_id",
+)
 
 ROOT_NAME = "prefect"
 _HANDLER_FLAG = "_prefect_compat_handler"
@@ -197,3 +228,93 @@ def get_logger(name: str | None = None) -> logging.Logger:
     if name is None:
         return logging.getLogger(ROOT_NAME)
     return logging.getLogger(f"{ROOT_NAME}.{name}")
+
+
+def configure_extra_loggers() -> None:
+    """Give the loggers named in `logging.extra_loggers` the `prefect` handler and level."""
+    configure_logging()
+
+
+def create_diagnostic_logger(name: str) -> logging.Logger:
+    """A logger `name` printing to stdout in the configured format (at the configured level)."""
+    from prefect_compat.configuration import config
+
+    logger = logging.getLogger(name)
+    logger.setLevel(_level(config.logging.level))
+    if not any(getattr(h, _HANDLER_FLAG, False) for h in logger.handlers):
+        logger.addHandler(_make_handler(config.logging))
+    return logger
+
+
+def getlogsize(log: dict) -> int:
+    """Prefect's size estimate of one log record sent to Cloud: overhead plus the message."""
+    return LOG_OVERHEAD + len(log.get("message", ""))
+
+
+class LogManager:
+    """Prefect's Cloud log shipper; locally there is nowhere to ship to, so it keeps nothing."""
+
+    def ensure_started(self) -> None:
+        """No background thread is needed: nothing is sent."""
+
+    def stop(self) -> None:
+        """Nothing to flush."""
+
+    def enqueue(self, message: dict) -> None:
+        """Dropped: logs go to the `prefect` logger's handlers only."""
+
+
+LOG_MANAGER = LogManager()
+
+
+class CloudHandler(logging.Handler):
+    """Prefect's handler that sends records to Cloud; here it drops them (no backend)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Records reach stdout through the `prefect` stream handler, not through this one."""
+
+
+class RedirectToLog:
+    """A file-like object whose `write` logs non-blank text at INFO (used for `log_stdout`).
+
+    Writes to the `prefect.stdout` logger unless another logger is given.
+    """
+
+    def __init__(self, logger: logging.Logger | None = None) -> None:
+        self.stdout_logger = logger if logger is not None else get_logger("stdout")
+
+    def write(self, s: str) -> None:
+        if s.strip():
+            self.stdout_logger.info(s)
+
+    def flush(self) -> None:
+        """Nothing is buffered."""
+
+
+@contextmanager
+def temporary_logger_config(
+    level: int | str | None = None, stream_fmt: str | None = None, stream_datefmt: str | None = None
+) -> Iterator[logging.Logger]:
+    """Set the `prefect` logger's level and its stdout format inside a `with` block.
+
+    Yields the `prefect` logger; the previous level and formatter are put back on exit.
+    """
+    root = get_logger()
+    old_level = root.level
+    handlers = [h for h in root.handlers if getattr(h, _HANDLER_FLAG, False)]
+    old_formatters = [h.formatter for h in handlers]
+    try:
+        if level is not None:
+            root.setLevel(_level(level))
+        if stream_fmt is not None or stream_datefmt is not None:
+            for handler, old in zip(handlers, old_formatters):
+                fmt = stream_fmt if stream_fmt is not None else getattr(old, "_fmt", None)
+                datefmt = (
+                    stream_datefmt if stream_datefmt is not None else getattr(old, "datefmt", None)
+                )
+                handler.setFormatter(logging.Formatter(fmt, datefmt))
+        yield root
+    finally:
+        root.setLevel(old_level)
+        for handler, old in zip(handlers, old_formatters):
+            handler.setFormatter(old)

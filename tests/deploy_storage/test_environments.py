@@ -14,7 +14,7 @@ import prefect_compat
 from prefect_compat import Flow, task
 from prefect_compat import environments as E
 from prefect_compat import storage as st
-from prefect_compat.core._backend import NoBackendError
+from prefect_compat.exceptions import NoBackendError
 from prefect_compat.environments import storage as S
 from prefect_compat.executors import LocalExecutor
 
@@ -58,7 +58,7 @@ def test_infrastructure_environments_are_stored_and_refuse_to_execute():
     assert job.job_spec_file == "/no/such/job.yaml"
     cloud = E.DaskCloudProviderEnvironment(provider_class=object)
     for env in (k8s, fargate, job, cloud, E.Environment()):
-        with pytest.raises(NoBackendError, match="needs a Prefect backend"):
+        with pytest.raises(NoBackendError, match="needs a Prefect Cloud/Server backend"):
             env.execute(Flow("x"))
 
 

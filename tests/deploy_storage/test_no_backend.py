@@ -12,7 +12,7 @@ import pytest
 
 import prefect_compat
 from prefect_compat import Flow
-from prefect_compat.core._backend import NoBackendError
+from prefect_compat.exceptions import NoBackendError
 from prefect_compat.exceptions import PrefectException
 from prefect_compat.storage import Local
 
@@ -21,8 +21,8 @@ def test_register_raises_the_no_backend_error_and_writes_nothing(tmp_path):
     flow = Flow("registered", storage=Local(directory=str(tmp_path)))
     with pytest.raises(
         NoBackendError,
-        match=r"^flow\.register\(\) of flow 'registered' needs a Prefect backend "
-        r"\(Prefect Cloud or Server\).*flow\.run\(\).*`prefect-compat run <flow file>`",
+        match=r"^flow\.register\(\) of flow 'registered' needs a Prefect Cloud/Server "
+        r"backend.*flow\.run\(\).*`prefect-compat run script\.py`",
     ):
         flow.register(project_name="p", labels=["a"], idempotency_key="k", extra="ignored")
     assert list(tmp_path.iterdir()) == []
