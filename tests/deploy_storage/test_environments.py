@@ -14,8 +14,8 @@ import prefect_compat
 from prefect_compat import Flow, task
 from prefect_compat import environments as E
 from prefect_compat import storage as st
-from prefect_compat.exceptions import NoBackendError
 from prefect_compat.environments import storage as S
+from prefect_compat.exceptions import NoBackendError
 from prefect_compat.executors import LocalExecutor
 
 

@@ -12,8 +12,7 @@ import pytest
 
 import prefect_compat
 from prefect_compat import Flow
-from prefect_compat.exceptions import NoBackendError
-from prefect_compat.exceptions import PrefectException
+from prefect_compat.exceptions import NoBackendError, PrefectException
 from prefect_compat.storage import Local
 
 

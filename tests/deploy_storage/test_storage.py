@@ -16,10 +16,9 @@ import pytest
 import prefect_compat
 from prefect_compat import Flow, task
 from prefect_compat import storage as st
-from prefect_compat.exceptions import NoBackendError
 from prefect_compat.engine.results import GCSResult, LocalResult, S3Result
 from prefect_compat.engine.state import Success
-from prefect_compat.exceptions import PrefectException
+from prefect_compat.exceptions import NoBackendError, PrefectException
 from prefect_compat.utilities.configuration import set_temporary_config
 
 TIMESTAMPED = r"my-flow/\d{4}-\d\d-\d\dt\d\d-\d\d-\d\d-\d{6}-00-00"
@@ -207,7 +206,9 @@ def test_remote_storage_records_and_refuses_to_upload(storage, attributes, resul
         location if location == TIMESTAMPED else re.escape(location), built.add_flow(make_flow())
     )
     assert "My Flow!" in built
-    with pytest.raises(NoBackendError, match=r"storage needs a Prefect Cloud/Server backend.*flow\.run\(\)"):
+    with pytest.raises(
+        NoBackendError, match=r"storage needs a Prefect Cloud/Server backend.*flow\.run\(\)"
+    ):
         built.build()
     with pytest.raises(NoBackendError, match="prefect-compat run"):
         built.get_flow("My Flow!")
