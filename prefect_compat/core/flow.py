@@ -548,34 +548,15 @@ class Flow:
         runner_cls: type | None = None,
         **kwargs: Any,
     ) -> Any:
-        """Run the flow in this process and return its final State (`_engine/flow_run.py`).
+        """Run the flow in this process and return its final State.
 
         With a schedule (and `run_on_schedule`, default `config.flows.run_on_schedule`),
-        run at each scheduled time until the schedule ends (`core/_scheduled_run.py`).
-        A LocalRun/UniversalRun `run_config` applies its env and working directory.
+        run at each scheduled time until the schedule ends; a LocalRun/UniversalRun
+        `run_config` applies its env and working directory (`core/_flow_running.py`).
         """
-        from prefect_compat._engine.flow_run import start_flow
-        from prefect_compat.core import _run_config, _scheduled_run
-        from prefect_compat.engine import get_default_flow_runner_class
-        from prefect_compat.engine.flow_runner import flow_hooks
+        from prefect_compat.core import _flow_running
 
-        def run_once(run_parameters: dict | None, run_kwargs: dict) -> Any:
-            runner = (runner_cls or get_default_flow_runner_class())(flow=self)
-            return start_flow(self, flow_hooks(runner), run_parameters, run_kwargs)
-
-        with _run_config.applied(self.run_config):
-            if not _scheduled_run.schedule_applies(self, run_on_schedule):
-                return run_once(parameters, kwargs)
-            params, context, rest = _scheduled_run.split_run_arguments(self, parameters, kwargs)
-            return _scheduled_run.run_on_schedule(
-                self,
-                self.schedule,
-                lambda run_parameters, run_context: run_once(
-                    run_parameters, {**rest, "context": run_context}
-                ),
-                params,
-                context,
-            )
+        return _flow_running.run(self, parameters, run_on_schedule, runner_cls, kwargs)
 
     def register(  # noqa: PLR0913, PLR0917 - Prefect's public signature
         self,
@@ -593,17 +574,10 @@ class Flow:
         While a flow file is being loaded (`loading_flow` in the context), it warns and
         returns None instead, as Prefect does.
         """
-        from prefect_compat.exceptions import no_backend
+        from prefect_compat.core import _flow_running
 
-        if _context.get("loading_flow"):
-            warnings.warn(
-                "Attempting to call `flow.register` during execution of flow file will lead "
-                "to unexpected results.",
-                UserWarning,
-                stacklevel=2,
-            )
-            return None
-        raise no_backend(f"flow.register() of flow {self.name!r}")
+        _flow_running.register(self)
+        return None
 
     def run_agent(
         self,
