@@ -1,11 +1,11 @@
 """Example scripts, run unchanged (`import prefect`) through the import alias.
 
-Each script in `scripts/` is our own equivalent of a Prefect example or docs code block
-(the survey is described in docs/compat-notes.md). The expectations below were observed
-by running the same scripts on real Prefect 1.4.1: exit status, the lines the script
-prints, every task's final state, the flow-run outcome lines and the task-library log
-lines. Lines the engine does not reproduce yet (the mapped parent's 'Mapped' line, the
-"SKIP/FAIL signal raised" lines) are not asserted here.
+Each script in `scripts/` is our own equivalent of code blocks found in Prefect's sdists
+(README and docstrings; the sdists ship no examples/ or docs/ folder). The expectations
+below were observed by running the same scripts on real Prefect 1.4.1: exit status, the
+lines the script prints, every task's final state, the flow-run outcome lines and the
+task-library log lines. Lines the engine does not reproduce yet (the mapped parent's
+'Mapped' line, the "SKIP/FAIL signal raised" lines) are not asserted here.
 
 Each script runs in a subprocess as `python script.py` would, with
 `prefect_compat.install_alias()` first, in a temporary directory with an isolated home.
