@@ -541,6 +541,18 @@ class Flow:
             raise ValueError("Some edges refer to tasks not contained in this flow.")
         compile_graph(self)
 
+    def visualize(
+        self,
+        flow_state: Any = None,
+        filename: str | None = None,
+        format: str | None = None,  # noqa: A002 - Prefect's public argument name
+        horizontal: bool = False,
+    ) -> Any:
+        """Draw the flow with graphviz (the `viz` extra); see `core/_visualize.py`."""
+        from prefect_compat.core._visualize import visualize
+
+        return visualize(self, flow_state, filename, format, horizontal)
+
     def run(
         self,
         parameters: dict[str, Any] | None = None,
