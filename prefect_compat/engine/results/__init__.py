@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from prefect_compat.engine.results.azure_result import AzureResult
 from prefect_compat.engine.results.constant_result import ConstantResult
 from prefect_compat.engine.results.gcs_result import GCSResult
 from prefect_compat.engine.results.local_result import LocalResult
@@ -11,6 +12,7 @@ from prefect_compat.engine.results.s3_result import S3Result
 from prefect_compat.engine.results.secret_result import SecretResult
 
 __all__ = [
+    "AzureResult",
     "ConstantResult",
     "GCSResult",
     "LocalResult",
