@@ -93,12 +93,13 @@ def backend_settings(section: str, defaults: Mapping[str, float]) -> Dict[str, f
     return settings
 
 
-def bound_text(section: str, tries: str, connect: Any, read: Any) -> str:
+def bound_text(section: str, tries: str, connect: Any, read: Any, override: str = "") -> str:
     """How a call was bounded, for messages about timeouts and unreachable endpoints.
 
-    `tries` completes "gave up ...", e.g. "after 2 attempts".
+    `tries` completes "gave up ...", e.g. "after 2 attempts"; `override` names the
+    per-Result way to change the bound, if there is one.
     """
+    where = f"[results.{section}] in the config" + (f" or {override}" if override else "")
     return (
-        f"gave up {tries} with connect_timeout={connect}s and read_timeout={read}s "
-        f"(set under [results.{section}] in the config)"
+        f"gave up {tries} with connect_timeout={connect}s and read_timeout={read}s (set in {where})"
     )

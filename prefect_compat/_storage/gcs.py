@@ -208,7 +208,7 @@ class GCSStorage:
         retry = self.options["retry"]
         budget = getattr(retry, "timeout", None) or getattr(retry, "deadline", None)
         tries = "after 1 attempt" if retry is None else f"after retrying for up to {budget}s"
-        return bound_text("gcs", tries, connect, read)
+        return bound_text("gcs", tries, connect, read, "GCSResult(timeout=..., retry=...)")
 
     def _missing_bucket(self, action: str, key: str, exc: BaseException) -> StorageError:
         return StorageError(

@@ -150,7 +150,8 @@ class S3Storage:
         retries = config.retries or {}
         attempts = retries.get("total_max_attempts") or retries.get("max_attempts", 4) + 1
         tries = f"after {attempts} attempt{'s' if attempts != 1 else ''}"
-        return bound_text("s3", tries, config.connect_timeout, config.read_timeout)
+        override = "boto3_kwargs={'config': Config(...)}"
+        return bound_text("s3", tries, config.connect_timeout, config.read_timeout, override)
 
     def _check(self, key: str) -> str:
         if not key or ".." in key.split("/"):
