@@ -302,9 +302,12 @@ def _cli_invocation() -> bool:
     its `main()` can catch anything; only here can a broken config file be held back
     so that `--help` and `--version` still work.
     """
-    if os.path.basename(sys.argv[0] if sys.argv else "").startswith("prefect-compat"):
+    argv0 = sys.argv[0] if sys.argv else ""
+    if os.path.basename(argv0).startswith("prefect-compat"):
         return True
-    orig = list(getattr(sys, "orig_argv", ()))
+    orig = getattr(sys, "orig_argv", None)
+    if orig is None:  # Python 3.9: argv[0] is "-m" while `python -m` imports the package
+        return argv0 == "-m"
     return any(
         flag == "-m" and module in ("prefect_compat", "prefect_compat.cli.main")
         for flag, module in zip(orig, orig[1:])

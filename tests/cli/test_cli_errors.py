@@ -10,12 +10,13 @@ runs.
 from __future__ import annotations
 
 import os
+import subprocess
 import time
 
 import pytest
 
 from tests.cli.helpers import script
-from tests.fixtures.servers import free_port
+from tests.fixtures.servers import free_port, venv_script
 
 BROKEN_TOML = "[flows\ncheckpointing = true\n"
 
@@ -58,6 +59,20 @@ def test_any_command_reports_a_broken_config_on_one_line(cli, broken_config, arg
     assert line.startswith(f"Error: Config file {broken_config} is not valid TOML")
     assert "PREFECT__USER_CONFIG_PATH" in line
     assert proc.stdout == ""  # nothing ran
+
+
+def test_the_installed_console_script_works_with_a_broken_config(cli, broken_config):
+    command = venv_script("prefect-compat")
+    done = subprocess.run(
+        [command, "--version"], env=cli.env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("prefect-compat, version")
+    done = subprocess.run(
+        [command, "results", "ls"], env=cli.env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 1
+    assert one_error_line(done).startswith(f"Error: Config file {broken_config} is not valid")
 
 
 def test_the_library_still_raises_for_a_broken_config(cli, broken_config):
