@@ -101,6 +101,9 @@ class Flow:
         self.run_config = run_config
         self.storage = storage
         self.environment = environment
+        from prefect_compat.engine.result.base import check_result_argument
+
+        check_result_argument(result, f"Flow {name!r}")  # refuse a class or name now
         if result_handler is not None:
             from prefect_compat._compat.handlers import accept_result_handler
 

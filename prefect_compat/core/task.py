@@ -189,6 +189,9 @@ class Task(metaclass=TaskMetaclass):
         self.cache_validator = cache_validator_for(cache_for, cache_validator)
         self.cache_key = cache_key
         self.checkpoint = checkpoint
+        from prefect_compat.engine.result.base import check_result_argument
+
+        check_result_argument(result, f"Task {self.name!r}")  # refuse a class or name now
         if result_handler is not None:
             from prefect_compat._compat.handlers import accept_result_handler
 
