@@ -146,6 +146,8 @@ def initialize_run(  # noqa: PLR0913 - Prefect's FlowRunner.initialize_run argum
     fr.missing = sorted(
         p.name for p in fr.flow.parameters() if p.required and p.name not in context["parameters"]
     )
+    while state is not None and state.is_meta_state():  # Submitted(Running) -> Running
+        state = state.state  # type: ignore[attr-defined]
     return Initialized(
         state if state is not None else Pending(), task_states, context, task_contexts
     )
@@ -195,13 +197,8 @@ def get_flow_run_state(  # noqa: PLR0913, PLR0917 - FlowRunner.get_flow_run_stat
     flow = fr.flow
     return_tasks = set(return_tasks or ())
     if not return_tasks <= flow.tasks:
-        return fr.transition(
-            state,
-            Failed(
-                "Unexpected error: ValueError('Some tasks in return_tasks were not found in "
-                "the flow.')"
-            ),
-        )
+        error = ValueError("Some tasks in return_tasks were not found in the flow.")
+        return fr.transition(state, Failed(f"Unexpected error: {error!r}", result=error))
     graph = compile_graph(flow)
     plans = _plans(fr, graph, tuple(task_runner_state_handlers or ()))
     for task, extra in (task_contexts or {}).items():

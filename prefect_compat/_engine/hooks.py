@@ -68,11 +68,7 @@ STOCK: dict[str, Step] = {name: step for name, (_, step) in _STEPS.items()}
 
 # Every TaskRunner / FlowRunner method the engine calls when a subclass overrides it.
 _HANDLER_HOOKS = frozenset({"call_runner_target_handlers", "handle_state_change"})
-TASK_HOOKS = (
-    frozenset(_STEPS)
-    | _HANDLER_HOOKS
-    | {"initialize_run", "check_task_is_looping", "run", "call_task_state_handlers"}
-)
+TASK_HOOKS = frozenset(_STEPS) | _HANDLER_HOOKS | {"initialize_run", "check_task_is_looping", "run"}
 FLOW_HOOKS = _HANDLER_HOOKS | {
     "initialize_run",
     "check_flow_is_pending_or_running",

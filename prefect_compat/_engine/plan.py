@@ -12,6 +12,8 @@ What a plan holds:
   constant_inputs/raw   the same constants as Results / plain values (copied into each run)
   mapped                True when any upstream edge is mapped (the loop then fans out)
   steps / parent_steps  the pipeline for a run / for a mapped parent
+  restart               no cache or target check in `steps`: an incoming Cached state
+                        runs again (what Prefect's cache check would decide)
   entry / parent_entry  what a pass calls for a run / a mapped parent: `attempt.run_planned`
                         and `attempt.run_parent`, or a runner subclass's own `run`
   initialize, looping   a runner subclass's `initialize_run` / `check_task_is_looping`
@@ -94,6 +96,7 @@ class TaskPlan:
         "name",
         "parent_entry",
         "parent_steps",
+        "restart",
         "result",
         "retry_delay",
         "steps",
@@ -120,6 +123,7 @@ class TaskPlan:
     name: str
     parent_entry: Callable[..., Any]
     parent_steps: tuple[Any, ...]
+    restart: bool
     result: Any
     retry_delay: Any
     steps: tuple[Any, ...]
@@ -133,6 +137,9 @@ class TaskPlan:
             frame["map_index"] = map_index
             frame["task_full_name"] = f"{self.name}[{map_index}]"
         return frame
+
+
+_CACHE_CHECKS = frozenset({"check_task_is_cached", "check_target"})
 
 
 def _pick_result(task: Any, flow_result: Any) -> Any:
@@ -266,6 +273,7 @@ def build_plan(
     else:
         keyed = bool(constants) or any(e.key is not None for e in edges)
         plan.steps = _task_steps(task, bool(edges), keyed, found)
+    plan.restart = not any(s.__name__ in _CACHE_CHECKS for s in plan.steps)
     plan.parent_steps = parent_steps_for(task, found) if plan.mapped else ()
     plan.trigger = task.trigger
     _attach_runner(plan, task, found)

@@ -104,7 +104,7 @@ class FlowRunner(Runner):
         """The flow's own state handlers, then its `on_failure` on a failed state."""
         return flow_run.call_runner_target_handlers(self._flow_run(), old_state, new_state)
 
-    def initialize_run(  # noqa: PLR0913 - Prefect's signature
+    def initialize_run(  # type: ignore[override]  # noqa: PLR0913 - Prefect's signature
         self,
         state: State | None,
         task_states: dict,
