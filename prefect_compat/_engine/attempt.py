@@ -74,7 +74,7 @@ def run_planned(
     token = _context.push(frame)
     try:
         name = frame["task_full_name"]
-        RUNNER_LOGGER.info("Task '%s': Starting task run...", name)
+        plan.runner_logger.info("Task '%s': Starting task run...", name)
         run = _new_run(plan, state, upstream, frame)
         final = run_steps(run, plan.steps)
         if plan.looping is not None:
@@ -82,7 +82,7 @@ def run_planned(
         while isinstance(final, Looped):
             next_loop(run, final)
             final = run_steps(run, plan.steps)
-        RUNNER_LOGGER.info(
+        plan.runner_logger.info(
             "Task '%s': Finished task run for task with final state: '%s'",
             name,
             type(final).__name__,

@@ -76,6 +76,7 @@ FLOW_HOOKS = _HANDLER_HOOKS | {
     "set_flow_to_running",
     "get_flow_run_state",
     "determine_final_state",
+    "check_for_cancellation",
     "run",
 }
 

@@ -19,6 +19,8 @@ What a plan holds:
   initialize, looping   a runner subclass's `initialize_run` / `check_task_is_looping`
                         adapters, else None
   handlers              ((handler, owner), ...): task handlers, then runner handlers
+  runner_logger         where the runner's own lines go: `prefect.TaskRunner`, or
+                        `prefect.<subclass>` for a TaskRunner subclass
   result, checkpoint    the Result to write through and whether the task opts in
   frame                 the context frame template (task_name, task_slug, logger, ...)
 """
@@ -99,6 +101,7 @@ class TaskPlan:
         "restart",
         "result",
         "retry_delay",
+        "runner_logger",
         "steps",
         "store",
         "task",
@@ -126,6 +129,7 @@ class TaskPlan:
     restart: bool
     result: Any
     retry_delay: Any
+    runner_logger: Any
     steps: tuple[Any, ...]
     store: Callable[[TaskRun, Any], Any]
     task: Any
@@ -244,6 +248,7 @@ def _frame_template(task: Any, slug: str, logger: Any) -> dict[str, Any]:
 def _attach_runner(plan: TaskPlan, task: Any, found: Hooks) -> None:
     """Entries, handlers and the LOOP/initialize hooks, from the runner faces."""
     plan.handlers = _plan_handlers(task, found)
+    plan.runner_logger = attempt.RUNNER_LOGGER if found.runner is None else found.runner.logger
     plan.entry, plan.parent_entry = found.entries or (attempt.run_planned, attempt.run_parent)
     names = found.names
     plan.initialize = hooks.adapt_initialize(found.runner) if "initialize_run" in names else None

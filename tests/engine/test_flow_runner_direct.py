@@ -427,3 +427,8 @@ def test_run_task_gives_a_reducer_the_children_of_a_mapped_upstream():
     parent = Mapped("Ready to proceed with mapping.", n_map_states=2)
     state = run_task(t, None, {e: parent}, {}, None, TaskRunner, [], {e: children})
     assert type(state) is Success and state.result == 3
+
+
+def test_check_for_cancellation_is_a_context_manager_that_does_nothing():
+    with FlowRunner(two_step_flow()[0]).check_for_cancellation() as held:
+        assert held is None

@@ -908,3 +908,41 @@ def test_helper_methods_with_their_own_names_do_not_warn(recwarn):
             return None
 
     assert [w for w in recwarn if issubclass(w.category, UserWarning)] == []
+
+
+def test_check_for_cancellation_override_is_held_while_the_tasks_run():
+    from contextlib import contextmanager
+
+    events = []
+
+    @task
+    def body():
+        events.append("task ran")
+
+    class Watching(FlowRunner):
+        @contextmanager
+        def check_for_cancellation(self):
+            events.append("watching")
+            yield
+            events.append("done watching")
+
+    assert Flow("CC", tasks=[body]).run(runner_cls=Watching).is_successful()
+    assert events == ["watching", "task ran", "done watching"]
+
+
+def test_runner_log_lines_come_from_the_subclass_logger(caplog):
+    import logging
+
+    class LoudTask(TaskRunner):
+        pass
+
+    class LoudFlow(FlowRunner):
+        def __init__(self, flow, task_runner_cls=None, state_handlers=None):
+            super().__init__(flow, task_runner_cls=LoudTask, state_handlers=state_handlers)
+
+    with caplog.at_level(logging.INFO, logger="prefect"):
+        assert Flow("LG", tasks=[one]).run(runner_cls=LoudFlow).is_successful()
+    lines = {(r.name, r.getMessage()) for r in caplog.records}
+    assert ("prefect.LoudTask", "Task 'one': Starting task run...") in lines
+    assert ("prefect.LoudFlow", "Beginning Flow run for 'LG'") in lines
+    assert ("prefect.LoudFlow", "Flow run SUCCESS: all reference tasks succeeded") in lines
