@@ -20,7 +20,7 @@ from typing import Any
 from prefect_compat import _context
 from prefect_compat._engine.mapping import gathered
 from prefect_compat._engine.pipeline import run_steps
-from prefect_compat._engine.taskrun import TaskRun, transition
+from prefect_compat._engine.taskrun import TaskRun
 from prefect_compat.engine.state import Looped, Pending, Resume, Retrying, State
 
 __all__ = ["GATHER", "next_loop", "run_gathered", "run_parent", "run_planned", "start_frame"]
@@ -56,12 +56,16 @@ def _new_run(
 
 
 def next_loop(run: TaskRun, looped: State) -> None:
-    """Advance the frame to the next LOOP iteration and reset the run to Pending."""
+    """Advance the frame to the next LOOP iteration and reset the run to Pending.
+
+    As in Prefect, the Looped -> Pending step is not a state change handlers hear of:
+    the next iteration starts with Pending -> Running.
+    """
     frame = run.frame
     count = frame.get("task_loop_count", 1) + 1
     frame["task_loop_count"] = count
     frame["task_loop_result"] = looped.result
-    transition(run, Pending(f"Looping task (on loop index {count})"))
+    run.state = Pending(f"Looping task (on loop index {count})")
 
 
 def run_planned(

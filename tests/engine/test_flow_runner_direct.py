@@ -432,3 +432,54 @@ def test_run_task_gives_a_reducer_the_children_of_a_mapped_upstream():
 def test_check_for_cancellation_is_a_context_manager_that_does_nothing():
     with FlowRunner(two_step_flow()[0]).check_for_cancellation() as held:
         assert held is None
+
+
+# -- FlowRunner.run ------------------------------------------------------------------------------
+
+
+def test_flow_run_handler_sequence_with_flow_handlers_first():
+    order = []
+    flow, _, _ = two_step_flow()
+    flow.state_handlers = [lambda f, old, new: order.append(("flow", new.message))]
+    runner = FlowRunner(
+        flow, state_handlers=[lambda r, old, new: order.append(("runner", new.message))]
+    )
+    assert runner.run(parameters={"py": 1}).is_successful()
+    assert order == [
+        ("flow", "Running flow."),
+        ("runner", "Running flow."),
+        ("flow", "All reference tasks succeeded."),
+        ("runner", "All reference tasks succeeded."),
+    ]
+
+
+def test_flow_run_returns_a_finished_or_future_state_as_is():
+    flow, _, _ = two_step_flow()
+    done = Success("already")
+    assert FlowRunner(flow).run(state=done) is done
+    waiting = Scheduled(start_time=LATER)
+    assert FlowRunner(flow).run(state=waiting) is waiting
+
+
+class Broken(FlowRunner):
+    def check_flow_reached_start_time(self, state):
+        raise RuntimeError("kaboom")
+
+
+def test_flow_run_turns_an_unexpected_error_into_failed_through_the_handlers(caplog):
+    flow, _, _ = two_step_flow()
+    recorder = Recorder()
+    state = Broken(flow, state_handlers=[recorder]).run()
+    assert type(state) is Failed
+    assert state.message == "Unexpected error while running flow: RuntimeError('kaboom')"
+    assert isinstance(state.result, RuntimeError)
+    assert [type(new) for _, new in recorder.calls] == [Failed]
+    assert any(r.levelno == logging.ERROR for r in caplog.records)
+
+
+def test_flow_run_reraises_with_raise_on_exception_in_its_context():
+    flow, _, _ = two_step_flow()
+    with pytest.raises(RuntimeError, match="kaboom"):
+        Broken(flow).run(context={"raise_on_exception": True})
+    with prefect_compat.context(raise_on_exception=True), pytest.raises(RuntimeError):
+        Broken(flow).run()

@@ -998,3 +998,79 @@ def test_check_task_is_looping_runs_the_next_iteration_with_the_loop_keys():
     done = TaskRunner(LoopsTo()).check_task_is_looping(looped, {}, {}, context)
     assert context["task_loop_count"] == 3 and context["task_loop_result"] == "LR"
     assert type(done) is Success and done.result == (3, "LR")
+
+
+# -- TaskRunner.run: handler sequences (probe p08) ----------------------------------------------
+
+
+class ReadsContext(Task):
+    def run(self, x=None):
+        ctx = prefect_compat.context
+        return x, ctx.get("task_full_name"), ctx.get("map_index"), ctx.get("task_run_count")
+
+
+def transitions(recorder):
+    return [(type(old).__name__, type(new).__name__) for old, new in recorder.calls]
+
+
+def test_task_run_fires_pending_running_success_and_leaves_the_context():
+    runner, recorder = runner_for(ReadsContext(name="ct"))
+    before = prefect_compat.context.to_dict()
+    state = runner.run(upstream_states={edge(): Success(result=Result(5))})
+    assert state.result == (5, "ct", None, 1)
+    assert transitions(recorder) == [("Pending", "Running"), ("Running", "Success")]
+    assert prefect_compat.context.to_dict() == before
+
+
+def test_task_run_of_a_mapped_child_names_it_by_index():
+    runner, _ = runner_for(ReadsContext(name="ct"))
+    state = runner.run(
+        upstream_states={edge(): Success(result=Result(5))}, context={"map_index": 2}
+    )
+    assert state.result == (5, "ct[2]", 2, 1)
+
+
+def test_task_run_with_a_failed_upstream_fires_one_trigger_failed():
+    runner, recorder = runner_for(ReadsContext())
+    state = runner.run(upstream_states={edge(): Failed()})
+    assert type(state) is TriggerFailed
+    assert transitions(recorder) == [("Pending", "TriggerFailed")]
+
+
+def test_task_run_with_an_unfinished_upstream_returns_its_pending_state_silently():
+    runner, recorder = runner_for(ReadsContext())
+    state = Pending()
+    assert runner.run(state=state, upstream_states={edge(): Running()}) is state
+    done = Success("done")
+    assert runner.run(state=done) is done
+    assert recorder.calls == []
+
+
+def test_task_run_as_mapped_parent_fires_pending_mapped():
+    runner, recorder = runner_for(ReadsContext())
+    upstream = {edge(mapped=True): Success(result=Result([1, 2]))}
+    state = runner.run(upstream_states=upstream, is_mapped_parent=True)
+    assert type(state) is Mapped and state.n_map_states == 2
+    assert transitions(recorder) == [("Pending", "Mapped")]
+
+
+class Loops(Task):
+    def run(self):
+        count = prefect_compat.context.get("task_loop_count")
+        if count < 3:
+            raise signals.LOOP(message=f"loop {count}", result=count * 10)
+        return prefect_compat.context.get("task_loop_result")
+
+
+def test_task_run_loops_without_reporting_the_looped_to_pending_step():
+    runner, recorder = runner_for(Loops())
+    state = runner.run()
+    assert type(state) is Success and state.result == 20
+    assert [(type(o).__name__, n.message) for o, n in recorder.calls] == [
+        ("Pending", "Starting task run."),
+        ("Running", "loop 1"),
+        ("Pending", "Starting task run."),
+        ("Running", "loop 2"),
+        ("Pending", "Starting task run."),
+        ("Running", "Task run succeeded."),
+    ]
