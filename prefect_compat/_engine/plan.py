@@ -143,9 +143,6 @@ class TaskPlan:
         return frame
 
 
-_CACHE_CHECKS = frozenset({"check_task_is_cached", "check_target"})
-
-
 def _pick_result(task: Any, flow_result: Any) -> Any:
     result = task.result
     if result is None:
@@ -278,7 +275,10 @@ def build_plan(
     else:
         keyed = bool(constants) or any(e.key is not None for e in edges)
         plan.steps = _task_steps(task, bool(edges), keyed, found)
-    plan.restart = not any(s.__name__ in _CACHE_CHECKS for s in plan.steps)
+    # no cache or target step in `steps` (see _task_steps)
+    plan.restart = not (
+        task.target or task.cache_for is not None or "check_task_is_cached" in found.names
+    )
     plan.parent_steps = parent_steps_for(task, found) if plan.mapped else ()
     plan.trigger = task.trigger
     _attach_runner(plan, task, found)

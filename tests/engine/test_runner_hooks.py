@@ -946,3 +946,25 @@ def test_runner_log_lines_come_from_the_subclass_logger(caplog):
     assert ("prefect.LoudTask", "Task 'one': Starting task run...") in lines
     assert ("prefect.LoudFlow", "Beginning Flow run for 'LG'") in lines
     assert ("prefect.LoudFlow", "Flow run SUCCESS: all reference tasks succeeded") in lines
+
+
+@pytest.mark.parametrize("hook", ["initialize_run", "check_task_is_looping"])
+@pytest.mark.parametrize(
+    ("exc", "expected", "message"),
+    [
+        (ENDRUN(Cancelled("stopped")), Cancelled, "stopped"),
+        (signals.FAIL("ff"), Failed, "ff"),
+        (
+            RuntimeError("broke"),
+            Failed,
+            "Task 'one': Unexpected error while running task: RuntimeError('broke')",
+        ),
+    ],
+)
+def test_initialize_and_looping_overrides_that_raise_end_the_task_run(hook, exc, expected, message):
+    def raises(self, *args, **kwargs):
+        raise exc
+
+    runner_cls = type("Raises", (TaskRunner,), {hook: raises})
+    _, states = run_with(runner_cls, Flow("X", tasks=[one]), [one])
+    assert type(states[one]) is expected and states[one].message == message
