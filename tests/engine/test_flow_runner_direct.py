@@ -16,7 +16,6 @@ from prefect_compat import Flow, Parameter, Task, task
 from prefect_compat.core.edge import Edge
 from prefect_compat.engine.flow_runner import FlowRunner, FlowRunnerInitializeResult, run_task
 from prefect_compat.engine.result import Result
-from prefect_compat.engine.runner import ENDRUN
 from prefect_compat.engine.state import (
     Cancelled,
     Failed,
@@ -35,24 +34,7 @@ from prefect_compat.engine.state import (
 )
 from prefect_compat.engine.task_runner import TaskRunner
 from prefect_compat.executors import LocalExecutor
-
-NOW = datetime.datetime.now(datetime.timezone.utc)
-LATER = NOW + datetime.timedelta(hours=1)
-EARLIER = NOW - datetime.timedelta(hours=1)
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.calls: list[tuple] = []
-
-    def __call__(self, runner, old, new):
-        self.calls.append((old, new))
-
-
-def ended(call, *args, **kwargs):
-    with pytest.raises(ENDRUN) as info:
-        call(*args, **kwargs)
-    return info.value.state
+from tests.fixtures.runners import EARLIER, LATER, Recorder, ended
 
 
 @task
