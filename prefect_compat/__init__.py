@@ -46,6 +46,11 @@ _LAZY_NAMES = {
     "install_alias": "prefect_compat._compat.alias",
 }
 _LAZY_MODULES = {
+    "blocks",
+    "filesystems",
+    "results",
+    "serializers",
+    "settings",
     "core",
     "engine",
     "executors",

@@ -13,10 +13,13 @@ import uuid
 
 import cloudpickle
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as settings_
+from hypothesis import strategies as st
 
 from prefect_compat import settings
 from prefect_compat.blocks.core import Block
-from prefect_compat.exceptions import ResultReadError
+from prefect_compat.exceptions import MissingResult, PrefectException, ResultReadError
 from prefect_compat.filesystems import S3, LocalFileSystem, PathNotFound
 from prefect_compat.results import (
     PREFECT_VERSION,
@@ -363,3 +366,36 @@ def test_persisting_to_s3(s3_bucket, s3_server, s3_admin, monkeypatch, prefect_h
     assert json.loads(body)["data"] == '{"on": "s3"}'
     assert PersistedResult.parse_raw(result.json()).get() == {"on": "s3"}
     assert factory.read(result.storage_key) == {"on": "s3"}
+
+
+# ------------------------------------------------------------------ properties and exceptions
+
+values = st.recursive(
+    st.integers() | st.floats(allow_nan=False) | st.text(max_size=8) | st.binary(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=4), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings_(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(value=values, serializer=st.sampled_from(["pickle", "compressed/pickle"]))
+def test_persisted_results_round_trip_through_storage(prefect_home, value, serializer):
+    result = persisting(serializer=serializer, cache_result_in_memory=False).create_result(value)
+    if isinstance(result, LiteralResult):
+        assert result.get() == value
+    else:
+        assert PersistedResult.parse_raw(result.json()).get() == value
+
+
+def test_missing_result_names_disabled_persistence():
+    error = MissingResult()
+    assert isinstance(error, PrefectException)
+    assert str(error).startswith(
+        "State data is missing. Typically, this occurs when result persistence is disabled"
+    )
+    assert "persist_result=True" in str(error)
+    assert str(MissingResult("custom")) == "custom"
