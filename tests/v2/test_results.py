@@ -399,3 +399,20 @@ def test_missing_result_names_disabled_persistence():
     )
     assert "persist_result=True" in str(error)
     assert str(MissingResult("custom")) == "custom"
+
+
+def test_2x_modules_import_no_cloud_sdks(tmp_path):
+    code = (
+        "import sys, prefect_compat.results, prefect_compat.filesystems, prefect_compat.settings; "
+        "print(sorted(m for m in ('boto3', 'botocore', 'google.cloud') if m in sys.modules))"
+    )
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path), "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert done.stdout.strip() == "[]"
