@@ -48,9 +48,11 @@ _LAZY_NAMES = {
     "Client": "prefect_compat.client",
 }
 # The submodules `import prefect` makes reachable (1.4.1 and 0.13.19), imported on first
-# access; run_configs, schedules, storage and environments are deployment-side modules.
+# access; run_configs, schedules, storage and environments are deployment-side modules,
+# blocks, filesystems, results, serializers and settings the 2.x results layer.
 _LAZY_MODULES = frozenset(
     {
+        "blocks",
         "client",
         "configuration",
         "core",
@@ -58,9 +60,13 @@ _LAZY_MODULES = frozenset(
         "environments",
         "exceptions",
         "executors",
+        "filesystems",
+        "results",
         "run_configs",
         "schedules",
         "serialization",
+        "serializers",
+        "settings",
         "storage",
         "tasks",
         "triggers",
