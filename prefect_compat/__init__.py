@@ -10,6 +10,7 @@ distributed) only when a feature needs them. Importing this package never makes
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any
 
 __version__ = "0.1.0"
@@ -30,6 +31,10 @@ def _seed_context() -> dict[str, Any]:
 configure_logging(config)
 _context.configure_seed(_seed_context)
 context = Context()
+# `prefect.context` is this object in 1.x and a module in 2.x: registering the object as
+# the submodule makes `from prefect_compat.context import get_run_context` work while
+# `prefect_compat.context` stays the 1.x context everywhere (see utilities/context.py).
+sys.modules[f"{__name__}.context"] = context  # type: ignore[assignment]
 
 _LAZY_NAMES = {
     "Task": "prefect_compat.core.task",
@@ -44,6 +49,9 @@ _LAZY_NAMES = {
     "case": "prefect_compat.tasks.control_flow",
     "resource_manager": "prefect_compat.tasks.core.resource_manager",
     "install_alias": "prefect_compat._compat.alias",
+    "flow": "prefect_compat.flows",
+    "State": "prefect_compat.states",
+    "get_run_logger": "prefect_compat.flows",
 }
 _LAZY_MODULES = {
     "core",
@@ -55,6 +63,14 @@ _LAZY_MODULES = {
     "utilities",
     "serialization",
     "schedules",
+    "filesystems",
+    "flows",
+    "futures",
+    "results",
+    "serializers",
+    "settings",
+    "states",
+    "task_runners",
 }
 
 _NOT_PROVIDED = frozenset({"Client", "api", "models", "plugins", "agent", "backend"})
@@ -62,12 +78,15 @@ _NOT_PROVIDED = frozenset({"Client", "api", "models", "plugins", "agent", "backe
 __all__ = [
     "Flow",
     "Parameter",
+    "State",
     "Task",
     "apply_map",
     "case",
     "config",
     "context",
     "flatten",
+    "flow",
+    "get_run_logger",
     "mapped",
     "resource_manager",
     "tags",

@@ -129,3 +129,8 @@ def install_alias() -> None:
         )
     importlib.import_module(TARGET)
     sys.meta_path.insert(0, AliasFinder())
+    # objects registered as submodules (the context object is `prefect_compat.context`)
+    # are not modules the finder could hand out: alias them directly
+    for name, value in list(sys.modules.items()):
+        if name.startswith(TARGET + ".") and not isinstance(value, ModuleType):
+            sys.modules.setdefault(ALIAS + name[len(TARGET) :], value)
