@@ -20,6 +20,7 @@ __all__ = [
     "FailedRun",
     "FlowStorageError",
     "MissingContextError",
+    "MissingResult",
     "ParameterBindError",
     "PrefectException",
     "PrefectSignal",
@@ -91,3 +92,24 @@ class TaskCallError(PrefectException, ValueError, RuntimeError):
     RuntimeError like 2.x's "tasks cannot be run outside of a flow", so `except`
     clauses written for either era catch it.
     """
+
+
+# --- Prefect 2.x results (prefect_compat.results); new 2.x names go below this line ---
+
+MISSING_RESULT_MESSAGE = (
+    "State data is missing. Typically, this occurs when result persistence is disabled and "
+    "the state has been retrieved from the API. Here both persistence and in-memory caching "
+    "are off: set persist_result=True (or cache_result_in_memory=True) on the task or flow "
+    "to keep its result."
+)
+
+
+class MissingResult(PrefectException):
+    """A 2.x state has no data to resolve: its result was neither persisted nor kept.
+
+    The message starts with Prefect 2's own text, so code that matches on it keeps
+    working; without an argument the default message names the two options that fix it.
+    """
+
+    def __init__(self, message: str = MISSING_RESULT_MESSAGE) -> None:
+        super().__init__(message)
