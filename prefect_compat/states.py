@@ -49,12 +49,6 @@ ASYNC_NOT_AWAITED = (
     "updated to return a coroutine by default in the future. Pass `fetch=True` and `await` "
     "the call to get rid of this warning."
 )
-MISSING_DATA = (
-    "State data is missing. Typically, this occurs when result persistence is disabled and "
-    "the state has been retrieved from the API. Here the task or flow ran with "
-    "persist_result=False and cache_result_in_memory=False, so its value was dropped: "
-    "enable one of them to read it back."
-)
 
 
 class StateType(str, enum.Enum):
@@ -286,7 +280,7 @@ def fetch_result(state: State, raise_on_failure: bool = True) -> Any:
     if data is None:
         from prefect_compat.exceptions import MissingResult
 
-        raise MissingResult(MISSING_DATA)
+        raise MissingResult()
     if isinstance(data, result_types()):
         return cast(Any, data).get()
     return data
