@@ -198,11 +198,13 @@ class DaskTaskRunner(BaseTaskRunner):
     def _wait(self, handle: Any, timeout: float | None) -> Any:
         import distributed
 
+        executor = self._started()
         try:
-            distributed.wait(handle, timeout=timeout)
+            with executor.client.as_current():
+                distributed.wait(handle, timeout=timeout)
         except distributed.TimeoutError:
             return None
-        return self._started().wait(handle)
+        return executor.wait(handle)
 
     def _done(self, handle: Any) -> bool:
         return bool(handle.done())
