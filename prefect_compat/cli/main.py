@@ -28,6 +28,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "results",
         "List and show checkpointed task results.",
     ),
+    "config": (
+        "prefect_compat.cli.config",
+        "config",
+        "View and change Prefect 2.x settings ($PREFECT_HOME/profiles.toml).",
+    ),
     "migrate": (
         "prefect_compat.cli.migrate",
         "migrate",
