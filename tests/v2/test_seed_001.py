@@ -485,6 +485,7 @@ def test_config_set_persist_by_default_persists_plain_tasks(tmp_path):
     """`prefect config set PREFECT_RESULTS_PERSIST_BY_DEFAULT=true`, then a later run."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT")}
     env["PREFECT_HOME"] = str(tmp_path)
+    env["PREFECT__LOGGING__LEVEL"] = "ERROR"
     setting = subprocess.run(
         [sys.executable, "-m", "prefect_compat", "config", "set",
          "PREFECT_RESULTS_PERSIST_BY_DEFAULT=true"],
