@@ -2,9 +2,10 @@
 
 A future stands for one submitted task run on the flow run's task runner. `wait()`
 gives its final 2.x State, `result()` its value (raising the task's exception unless
-`raise_on_failure=False`), `get_state()` the state as it is now. Futures made in an
-async flow return awaitables from these methods, as in 2.6.9. `bool(future)` warns:
-it is always true, which is rarely what was meant.
+`raise_on_failure=False`), `get_state()` the state as it is now. Futures of async tasks
+in async flows return awaitables from these methods, as in 2.6.9 (a sync task's future
+stays sync there). `bool(future)` warns: it is always true, which is rarely what was
+meant.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import contextvars
 import warnings
 from typing import Any
 
+from prefect_compat.exceptions import UpstreamTaskError
 from prefect_compat.states import State, StateType, fetch_result
 
 __all__ = ["PrefectFuture", "resolve_futures_to_states", "submit_call"]
@@ -120,21 +122,22 @@ def submit_call(
 
     runner = flow_context.task_runner
     name = context.name
+    asynchronous = bool(flow_context.isasync and context.isasync)
     if flow_context.isasync:
         context.loop = flow_context.loop
     if runner.crosses_processes:
         try:
             parameters = calls.resolve_inputs(parameters, wait_for)
-        except Exception as exc:  # noqa: BLE001 - an upstream that did not complete
-            state = State(StateType.PENDING, name="NotReady", message=str(exc), data=exc)
-            return PrefectFuture.done(name, state, flow_context.isasync)
+        except UpstreamTaskError as exc:
+            state = State(StateType.PENDING, name="NotReady", message=str(exc))
+            return PrefectFuture.done(name, state, asynchronous)
         context.parameters = parameters
         handle = runner._submit(calls.run_call, (task, parameters, context), name)
     else:
         handle = runner._submit(calls.execute, (task, parameters, context, wait_for), name)
     if runner.inline:
-        return PrefectFuture.done(name, as_state(handle, name), flow_context.isasync)
-    return PrefectFuture(name, runner, handle, flow_context.isasync)
+        return PrefectFuture.done(name, as_state(handle, name), asynchronous)
+    return PrefectFuture(name, runner, handle, asynchronous)
 
 
 def resolve_futures_to_states(value: Any) -> Any:

@@ -462,7 +462,8 @@ def _reused(  # noqa: PLR0913 - call()'s parts
     if mode == SUBMIT:
         from prefect_compat.futures import PrefectFuture
 
-        future = PrefectFuture.done(f"{task.name}-{index}", state, flow_context.isasync)
+        asynchronous = bool(flow_context.isasync and task.isasync)
+        future = PrefectFuture.done(f"{task.name}-{index}", state, asynchronous)
         return future.wait() if return_state else future
     if flow_context.isasync and task.isasync:
         return _later(state, return_state)
@@ -478,7 +479,7 @@ def execute(task: Any, parameters: dict[str, Any], context: TaskRunContext, wait
     try:
         parameters = resolve_inputs(parameters, wait_for)
     except UpstreamTaskError as exc:
-        return State(StateType.PENDING, name="NotReady", message=str(exc), data=exc)
+        return State(StateType.PENDING, name="NotReady", message=str(exc))
     context.parameters = parameters
     return run_call(task, parameters, context)
 

@@ -166,11 +166,16 @@ def test_async_flow_futures_are_awaitable():
     @flow
     async def host():
         async_future = await async_double.submit(1)
-        sync_future = double.submit(2)
-        state = await sync_future.wait()
-        return await async_future.result(), await sync_future.result(), state.is_completed()
+        waited = async_future.wait()
+        sync_future = double.submit(2)  # a sync task's future stays sync (as in 2.6.9)
+        return (
+            asyncio.iscoroutine(waited) and (await waited).is_completed(),
+            await async_future.result(),
+            sync_future.result(),
+            sync_future.wait().is_completed(),
+        )
 
-    assert asyncio.run(host()) == (2, 4, True)
+    assert asyncio.run(host()) == (True, 2, 4, True)
 
 
 def test_async_tasks_submitted_on_the_sequential_runner():
