@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime
 import time
-import uuid
 from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from typing import Any
@@ -149,6 +148,8 @@ class FlowRun:
     __slots__ = ("flow_name", "id", "name", "parameters", "run_count")
 
     def __init__(self, flow_name: str, name: str, parameters: dict[str, Any]) -> None:
+        import uuid  # not at module level: `import prefect_compat` stays light
+
         self.id = uuid.uuid4()
         self.flow_name = flow_name
         self.name = name
@@ -167,6 +168,8 @@ class TaskRun:
     def __init__(  # noqa: PLR0913 - plain record
         self, name: str, task_key: str, dynamic_key: int, flow_run_id: Any, run_count: int
     ) -> None:
+        import uuid
+
         self.id = uuid.uuid4()
         self.name = name
         self.task_key = task_key
