@@ -7,7 +7,13 @@
 Targets on the 2-core reference machine: <= 50 us per sequential call, <= 100 us per
 persisted call, >= 1000x faster than real Prefect 2.6.9.
 
-Usage:  python benchmarks/v2_flow.py [--n 1000] [--compare [--reference-n 50]]
+Usage:  python benchmarks/v2_flow.py [--n 1000] [--home DIR] [--compare [--reference-n 50]]
+
+Persisted runs write one file each, so their cost is mostly the file system's: the
+script also prints what creating one small file costs in the same directory with
+plain `open().write()` ("file create"), to tell the engine's share from the disk's.
+`--home` picks where PREFECT_HOME (and so the storage directory) lives; the default
+is a new temporary directory (try `--home /dev/shm/x` for a tmpfs).
 
 `--compare` runs the same cases under real Prefect 2.6.9, whose Python is taken from
 $PREFECT2_BENCH_PYTHON (a Python 3.10 venv with prefect==2.6.9 and the late-2022 pins
@@ -23,6 +29,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -37,6 +44,7 @@ def add_options(parser):
     parser.add_argument(
         "--reference-n", type=int, default=50, help="task calls per flow run for real 2.6.9"
     )
+    parser.add_argument("--home", help="PREFECT_HOME for the run (default: a new temp dir)")
 
 
 def build(prefect, case, n):
@@ -89,6 +97,19 @@ def measure(prefect, n, repeat):
     return rows
 
 
+def file_create_us(directory, n=500):
+    """Microseconds to create and write one small new file in `directory`."""
+    os.makedirs(directory, exist_ok=True)
+    start = time.perf_counter()
+    for i in range(n):
+        with open(os.path.join(directory, f"probe-{i}"), "wb") as fh:
+            fh.write(b"x" * 64)
+    seconds = time.perf_counter() - start
+    for i in range(n):
+        os.unlink(os.path.join(directory, f"probe-{i}"))
+    return seconds / n * 1e6
+
+
 def reference_rows(args):
     python = os.environ.get("PREFECT2_BENCH_PYTHON")
     if not python:
@@ -104,7 +125,9 @@ def reference_rows(args):
 
 def main():
     args = _harness.parse_args(__doc__.splitlines()[0], add_options)
-    home = tempfile.mkdtemp(prefix="v2-bench-")
+    if args.home:
+        os.makedirs(args.home, exist_ok=True)
+    home = tempfile.mkdtemp(prefix="v2-bench-", dir=args.home)
     os.environ["PREFECT_HOME"] = home
     os.environ["PREFECT_LOCAL_STORAGE_PATH"] = os.path.join(home, "storage")
     prefect = _harness.load_prefect(args.engine)
@@ -119,6 +142,8 @@ def main():
             print(json.dumps(row))
         return
     reference = reference_rows(args) if args.compare else {}
+    probe = os.path.join(home, "probe")
+    print(f"storage under {home}: file create {file_create_us(probe):.1f} us per file")
     for row in rows:
         line = f"{row['case']:<18} {row['seconds']:8.4f} s  {row['us_per_task']:8.1f} us/task run"
         ref = reference.get(row["kind"])

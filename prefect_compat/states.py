@@ -282,7 +282,7 @@ def fetch_result(state: State, raise_on_failure: bool = True) -> Any:
 
         raise MissingResult()
     if isinstance(data, result_types()):
-        return cast(Any, data).get()
+        return cast(Any, data).get(_sync=True)
     return data
 
 
@@ -290,7 +290,7 @@ def get_state_exception(state: State) -> BaseException:
     """The exception a failed or crashed state stands for."""
     data = state.data
     if isinstance(data, result_types()):
-        data = cast(Any, data).get()
+        data = cast(Any, data).get(_sync=True)
     if isinstance(data, BaseException):
         return data
     if isinstance(data, State):

@@ -117,7 +117,7 @@ def cache_record(key: str, data: Any, expiration: datetime.datetime | None) -> N
         "expiration": expiration.isoformat() if expiration is not None else None,
         "result": _describe(data),
     }
-    _index().write_bytes(_entry_name(key), json.dumps(entry).encode("utf-8"))
+    _index().write_bytes(_entry_name(key), json.dumps(entry, default=str).encode("utf-8"))
 
 
 def cache_lookup(key: str) -> tuple[Any, datetime.datetime | None] | None:
@@ -139,20 +139,16 @@ def cache_lookup(key: str) -> tuple[Any, datetime.datetime | None] | None:
 
 def _describe(data: Any) -> Any:
     """A JSON description of a run's result data (None when nothing can be reloaded)."""
-    from prefect_compat.results import LiteralResult, PersistedResult
+    from prefect_compat.results import BaseResult
 
-    if isinstance(data, LiteralResult):
-        return {"type": "literal", "value": data.value}
-    if isinstance(data, PersistedResult):
-        return {"type": "reference", "reference": json.loads(data.json())}
+    if isinstance(data, BaseResult):
+        return data.dict()
     return None
 
 
 def _restore(description: Any) -> Any:
-    from prefect_compat.results import LiteralResult, PersistedResult
+    from prefect_compat.results import BaseResult
 
     if not description:
         return None
-    if description.get("type") == "literal":
-        return LiteralResult(value=description.get("value"))
-    return PersistedResult.parse_obj(description["reference"])
+    return BaseResult.parse_obj(description)
