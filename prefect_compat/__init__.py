@@ -16,8 +16,9 @@ from typing import Any
 __version__ = "0.1.0"
 
 from prefect_compat import _context
+from prefect_compat._attrs import lazy_submodules
 from prefect_compat.configuration import config
-from prefect_compat.utilities.context import Context
+from prefect_compat.utilities.context import context, context_module
 from prefect_compat.utilities.logging import configure_logging, get_logger
 
 
@@ -30,11 +31,11 @@ def _seed_context() -> dict[str, Any]:
 
 configure_logging(config)
 _context.configure_seed(_seed_context)
-context = Context()
-# `prefect.context` is this object in 1.x and a module in 2.x: registering the object as
-# the submodule makes `from prefect_compat.context import get_run_context` work while
-# `prefect_compat.context` stays the 1.x context everywhere (see utilities/context.py).
-sys.modules[f"{__name__}.context"] = context  # type: ignore[assignment]
+# `prefect.context` is the context object in 1.x and a module in 2.x: a module registered
+# under the submodule name (its attributes are the object's) makes `from
+# prefect_compat.context import get_run_context` work while `prefect_compat.context`
+# stays the 1.x context everywhere (utilities/context.py).
+sys.modules[f"{__name__}.context"] = context_module(f"{__name__}.context")
 
 _LAZY_NAMES = {
     "Task": "prefect_compat.core.task",
@@ -49,31 +50,43 @@ _LAZY_NAMES = {
     "case": "prefect_compat.tasks.control_flow",
     "resource_manager": "prefect_compat.tasks.core.resource_manager",
     "install_alias": "prefect_compat._compat.alias",
+    "Client": "prefect_compat.client",
     "flow": "prefect_compat.flows",
     "State": "prefect_compat.states",
     "get_run_logger": "prefect_compat.flows",
 }
-_LAZY_MODULES = {
-    "core",
-    "engine",
-    "executors",
-    "exceptions",
-    "tasks",
-    "triggers",
-    "utilities",
-    "serialization",
-    "schedules",
-    "filesystems",
-    "flows",
-    "futures",
-    "results",
-    "serializers",
-    "settings",
-    "states",
-    "task_runners",
-}
+# The submodules `import prefect` makes reachable (1.4.1 and 0.13.19), imported on first
+# access; run_configs, schedules, storage and environments are deployment-side modules.
+# The second group are Prefect 2.x modules.
+_LAZY_MODULES = frozenset(
+    {
+        "client",
+        "configuration",
+        "core",
+        "engine",
+        "environments",
+        "exceptions",
+        "executors",
+        "run_configs",
+        "schedules",
+        "serialization",
+        "storage",
+        "tasks",
+        "triggers",
+        "utilities",
+        # 2.x
+        "filesystems",
+        "flows",
+        "futures",
+        "results",
+        "serializers",
+        "settings",
+        "states",
+        "task_runners",
+    }
+)
 
-_NOT_PROVIDED = frozenset({"Client", "api", "models", "plugins", "agent", "backend"})
+_NOT_PROVIDED = frozenset({"api", "models", "plugins", "agent", "backend"})
 
 __all__ = [
     "Flow",
@@ -95,21 +108,25 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
+def _lazy_name(name: str) -> Any:
     module = _LAZY_NAMES.get(name)
     if module is not None:
         value = getattr(importlib.import_module(module), name)
         globals()[name] = value
         return value
-    if name in _LAZY_MODULES:
-        return importlib.import_module(f"{__name__}.{name}")
-    if name in _NOT_PROVIDED:  # ImportError, so `from prefect import Client` shows this text
-        raise ImportError(
+    if name in _NOT_PROVIDED:
+        from prefect_compat.exceptions import not_provided
+
+        raise not_provided(
             f"prefect-compat does not provide prefect.{name}: it runs flows locally and on "
-            "Dask; the Prefect Cloud/Server API (Client, api, models, plugins) is out of scope."
+            "Dask; the Prefect Cloud/Server API (api, models, plugins, agents) is out of scope.",
+            caller=sys._getframe(2),
         )
     raise AttributeError(f"module 'prefect_compat' has no attribute {name!r}")
 
 
+__getattr__, _dir = lazy_submodules(__name__, _LAZY_MODULES, fallback=_lazy_name)
+
+
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY_NAMES) | _LAZY_MODULES)
+    return sorted(set(_dir()) | set(_LAZY_NAMES))

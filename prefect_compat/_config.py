@@ -88,6 +88,11 @@ def _plain(mapping: Mapping[str, Any]) -> dict[str, Any]:
     return {k: _plain(v) if isinstance(v, Mapping) else v for k, v in mapping.items()}
 
 
+def copy_tree(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a nested mapping as plain dicts (leaf values are shared)."""
+    return _plain(mapping)
+
+
 def cast_string(value: str) -> Any:
     """Cast one config string the way Prefect does ("true" -> True, "[1]" -> [1], ...)."""
     upper = value.upper()
@@ -184,6 +189,11 @@ def _post_process(value: Any) -> Any:
     return value
 
 
+def post_process(tree: MutableMapping[str, Any]) -> None:
+    """Expand and cast every string leaf of `tree`, in place."""
+    _walk(tree, _post_process)
+
+
 def interpolate(tree: MutableMapping[str, Any]) -> None:
     """Resolve `${dotted.key}` references in place (at most ten passes, for nesting)."""
 
@@ -244,6 +254,26 @@ def normalise_task_defaults(tree: MutableMapping[str, Any]) -> None:
     defaults["timeout"] = None if timeout is False or timeout is None else timeout
 
 
+PREFECT_VERSIONS = ("1", "0.13")
+
+
+def normalise_compat(tree: MutableMapping[str, Any]) -> None:
+    """`compat.prefect_version` as the string "1" or "0.13" (casting made it 1 or 0.13)."""
+    compat = tree.get("compat")
+    if not isinstance(compat, MutableMapping):
+        compat = tree["compat"] = {}
+    value = compat.get("prefect_version", "1")
+    text = str(value).strip()
+    text = {"1.0": "1", "1.4": "1", "1.4.1": "1", "0.13.19": "0.13"}.get(text, text)
+    if text not in PREFECT_VERSIONS:
+        raise ConfigError(
+            f'compat.prefect_version = {value!r} is not supported: use "1" (Prefect 1.x '
+            'behaviour, the default) or "0.13" (set it in your config file or as '
+            "PREFECT__COMPAT__PREFECT_VERSION)."
+        )
+    compat["prefect_version"] = text
+
+
 def load_configuration(
     path: str = DEFAULTS_PATH,
     user_config_path: str | None = None,
@@ -260,10 +290,11 @@ def load_configuration(
             deep_merge(tree, load_toml(expanded))
     for key_path, raw in env_overrides(environ, reserved):
         set_path(tree, key_path, raw)
-    _walk(tree, _post_process)
+    post_process(tree)
     interpolate(tree)
     validate_keys(tree, reserved)
     normalise_task_defaults(tree)
+    normalise_compat(tree)
     return tree
 
 

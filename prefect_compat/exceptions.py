@@ -5,6 +5,11 @@ for things that went wrong; `PrefectSignal` derives from `BaseException` because
 signals steer the engine (FAIL, SKIP, ENDRUN, timeouts) and a user's blanket
 `except Exception:` must not swallow them, exactly as in Prefect 1.x.
 
+`PrefectError` is Prefect 0.13's root (`prefect.utilities.exceptions`); it is kept
+as a base of `PrefectException`, so 0.13 code that catches `PrefectError` still
+catches the 1.x errors (`ClientError`, ...). `NoBackendError` is ours: everything
+that needs Prefect Cloud/Server (`Client`, `flow.register()`, ...) raises it.
+
 Prefect 2.x names (`MissingContextError`, `FailedRun`, `CrashedRun`, `ParameterBindError`,
 ...) live here too: no name collides between the eras. `TaskCallError` is the one error
 for a task called where neither era can run it (no `with Flow(...)` block, no `@flow`
@@ -15,12 +20,19 @@ This module imports nothing from the package, so any module may import it.
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
+    "AuthorizationError",
+    "ClientError",
     "CrashedRun",
     "FailedRun",
     "FlowStorageError",
     "MissingContextError",
     "MissingResult",
+    "NoBackendError",
+    "NotProvidedError",
+    "ObjectNotFoundError",
     "ParameterBindError",
     "PrefectException",
     "PrefectSignal",
@@ -28,10 +40,18 @@ __all__ = [
     "TaskCallError",
     "TaskTimeoutSignal",
     "UpstreamTaskError",
+    "VersionLockMismatchSignal",
 ]
 
 
-class PrefectException(Exception):
+class PrefectError(Exception):
+    """Prefect 0.13's root error class (its public home is `prefect.utilities.exceptions`)."""
+
+
+PrefectError.__module__ = "prefect_compat.utilities.exceptions"
+
+
+class PrefectException(PrefectError):
     """Base of the package's ordinary errors; `args` is `(message,)` like Prefect's."""
 
     def __init__(self, message: str = "") -> None:
@@ -47,6 +67,65 @@ class PrefectSignal(BaseException):
 
 class TaskTimeoutSignal(PrefectSignal):
     """Raised into a task run when its `timeout` expires; the task ends `TimedOut`."""
+
+
+class VersionLockMismatchSignal(PrefectSignal):
+    """A backend refused a state change (version locking); never raised by a local run."""
+
+
+class ClientError(PrefectException):
+    """A request to the Prefect Cloud/Server API failed."""
+
+
+class AuthorizationError(ClientError):
+    """The Prefect Cloud/Server API refused the credentials."""
+
+
+class ObjectNotFoundError(ClientError):
+    """The Prefect Cloud/Server API has no such object."""
+
+
+class NoBackendError(ClientError):
+    """Something needs Prefect Cloud/Server, which prefect-compat does not talk to.
+
+    The message names what was called and what to use instead (`flow.run()`,
+    `prefect-compat run`, local secrets).
+    """
+
+
+def no_backend(what: str, instead: str = "") -> NoBackendError:
+    """The one error for backend-only features: `what` needs a backend; use `instead`."""
+    message = (
+        f"{what} needs a Prefect Cloud/Server backend, and prefect-compat has none: it runs "
+        "flows in this process (flow.run(), or `prefect-compat run script.py`)."
+    )
+    return NoBackendError(f"{message} {instead}" if instead else message)
+
+
+class NotProvidedError(AttributeError):
+    """A Prefect name that prefect-compat deliberately leaves out (Cloud/Server API pieces).
+
+    An AttributeError, so `hasattr(prefect, "api")` answers False and
+    `getattr(prefect, "api", None)` gives None; the message says why it is missing.
+    """
+
+
+def not_provided(message: str, caller: Any) -> Exception:
+    """The error for a left-out name, shaped for how it was asked for.
+
+    `from prefect import api` turns an AttributeError into a bare "cannot import name"
+    ImportError that drops our message, so when `caller` (the frame doing the lookup)
+    is executing a `from ... import`, this returns an ImportError carrying the message;
+    otherwise a NotProvidedError.
+    """
+    code = getattr(caller, "f_code", None)
+    lasti = getattr(caller, "f_lasti", -1)
+    if code is not None and 0 <= lasti < len(code.co_code):
+        import opcode
+
+        if code.co_code[lasti] == opcode.opmap["IMPORT_FROM"]:
+            return ImportError(message)
+    return NotProvidedError(message)
 
 
 class FlowStorageError(PrefectException):

@@ -38,3 +38,31 @@ def test_our_errors_are_prefect_exceptions():
 def test_classes_are_defined_in_the_public_module():
     for name in exceptions.__all__:
         assert getattr(exceptions, name).__module__ == "prefect_compat.exceptions"
+
+
+def test_client_errors_exist_with_prefects_hierarchy():
+    assert issubclass(exceptions.AuthorizationError, exceptions.ClientError)
+    assert issubclass(exceptions.ObjectNotFoundError, exceptions.ClientError)
+    assert issubclass(exceptions.ClientError, exceptions.PrefectException)
+    assert issubclass(exceptions.VersionLockMismatchSignal, exceptions.PrefectSignal)
+    assert not issubclass(exceptions.VersionLockMismatchSignal, Exception)
+
+
+def test_013_exception_names_catch_the_same_errors():
+    from prefect_compat.utilities import exceptions as old
+
+    assert old.ClientError is exceptions.ClientError
+    assert old.PrefectError.__module__ == "prefect_compat.utilities.exceptions"
+    with pytest.raises(old.PrefectError):
+        raise exceptions.ResultReadError("unreadable")
+    assert issubclass(old.ContextError, KeyError)
+    assert issubclass(old.PrefectWarning, UserWarning)
+    for name in ("SerializationError", "StorageError", "VersionLockError"):
+        assert issubclass(getattr(old, name), old.PrefectError)
+
+
+def test_no_backend_names_what_was_called_and_what_to_do():
+    error = exceptions.no_backend("flow.register()", "Use flow.run().")
+    assert isinstance(error, exceptions.NoBackendError)
+    assert str(error).startswith("flow.register() needs a Prefect Cloud/Server backend")
+    assert str(error).endswith("Use flow.run().")

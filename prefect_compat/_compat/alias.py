@@ -43,7 +43,7 @@ def _not_provided(fullname: str) -> ModuleNotFoundError:
         f"No module named {fullname!r}: prefect-compat does not provide `{fullname}` "
         f"(there is no `{_target_name(fullname)}`). prefect-compat re-implements the Core "
         "engine API (flows, tasks, states, results, executors, ...); Prefect Cloud/Server "
-        "clients, agents, storage, run configs and the like are out of scope. Remove the "
+        "clients, agents, artifacts and the like are out of scope. Remove the "
         "import or run this script with real Prefect.",
         name=fullname,
     )
@@ -129,8 +129,7 @@ def install_alias() -> None:
         )
     importlib.import_module(TARGET)
     sys.meta_path.insert(0, AliasFinder())
-    # objects registered as submodules (the context object is `prefect_compat.context`)
-    # are not modules the finder could hand out: alias them directly
-    for name, value in list(sys.modules.items()):
-        if name.startswith(TARGET + ".") and not isinstance(value, ModuleType):
-            sys.modules.setdefault(ALIAS + name[len(TARGET) :], value)
+    # `prefect_compat.context` is a module in sys.modules but the context object as the
+    # package attribute: register the module under the alias name now, so importing
+    # `prefect.context` finds it and never sets the package attribute to the module
+    sys.modules.setdefault(f"{ALIAS}.context", sys.modules[f"{TARGET}.context"])

@@ -32,6 +32,7 @@ __all__ = [
     "ResultHandlerDeprecationWarning",
     "accept_result_handler",
     "check_handler",
+    "conversions",
     "result_from_handler",
 ]
 
@@ -69,6 +70,59 @@ def _conversions() -> Tuple[Conversion, ...]:
             (h.SecretResultHandler, _secret_result, "SecretResult(secret_task)"),
         )
     return _TABLE
+
+
+# 0.13's public `CONVERSIONS`: (handler class, {result kwarg: handler attribute}, Result
+# class), in Prefect's order. Entries whose modules are not installed are left out.
+_CONVERSION_PATHS: Tuple[Tuple[str, dict, str], ...] = (
+    (
+        "constant_result_handler.ConstantResultHandler",
+        {"value": "value"},
+        "constant_result.ConstantResult",
+    ),
+    ("gcs_result_handler.GCSResultHandler", {"bucket": "bucket"}, "gcs_result.GCSResult"),
+    ("json_result_handler.JSONResultHandler", {}, "prefect_result.PrefectResult"),
+    ("local_result_handler.LocalResultHandler", {"dir": "dir"}, "local_result.LocalResult"),
+    (
+        "s3_result_handler.S3ResultHandler",
+        {"bucket": "bucket", "boto3_kwargs": "boto3_kwargs"},
+        "s3_result.S3Result",
+    ),
+    (
+        "secret_result_handler.SecretResultHandler",
+        {"secret_task": "secret_task"},
+        "secret_result.SecretResult",
+    ),
+    (
+        "azure_result_handler.AzureResultHandler",
+        {
+            "container": "container",
+            "connection_string": "connection_string",
+            "connection_string_secret": "connection_string_secret",
+        },
+        "azure_result.AzureResult",
+    ),
+)
+
+
+def conversions() -> list:
+    """`[(handler class, {kwarg: attribute}, Result class), ...]` (0.13's CONVERSIONS)."""
+    import importlib
+
+    table = []
+    for handler_path, attrs, result_path in _CONVERSION_PATHS:
+        try:
+            classes = [
+                getattr(importlib.import_module(f"prefect_compat.engine.{package}.{module}"), name)
+                for package, (module, name) in (
+                    ("result_handlers", handler_path.split(".")),
+                    ("results", result_path.split(".")),
+                )
+            ]
+        except ModuleNotFoundError:
+            continue
+        table.append((classes[0], dict(attrs), classes[1]))
+    return table
 
 
 def _constant_result(handler: Any) -> Result:

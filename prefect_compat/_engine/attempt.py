@@ -22,10 +22,12 @@ from prefect_compat._engine.mapping import gathered
 from prefect_compat._engine.pipeline import run_steps
 from prefect_compat._engine.taskrun import TaskRun, transition
 from prefect_compat.engine.state import Looped, Pending, Resume, Retrying, State
+from prefect_compat.utilities.logging import RunnerLine
 
 __all__ = ["GATHER", "next_loop", "run_gathered", "run_parent", "run_planned", "start_frame"]
 
 RUNNER_LOGGER = logging.getLogger("prefect.TaskRunner")
+_LINE = RunnerLine(RUNNER_LOGGER)
 GATHER = "prefect_compat.gather"  # tags an upstream fan-out shipped as a plain tuple
 
 
@@ -88,7 +90,7 @@ def run_planned(
     token = _context.push(frame)
     try:
         name = frame["task_full_name"]
-        RUNNER_LOGGER.info("Task '%s': Starting task run...", name)
+        _LINE.emit("Task '%s': Starting task run...", name)
         run = _new_run(plan, state, upstream, frame, inputs)
         final = run_steps(run, plan.steps)
         if plan.looping is not None:
@@ -96,7 +98,7 @@ def run_planned(
         while isinstance(final, Looped):
             next_loop(run, final)
             final = run_steps(run, plan.steps)
-        RUNNER_LOGGER.info(
+        _LINE.emit(
             "Task '%s': Finished task run for task with final state: '%s'",
             name,
             type(final).__name__,
@@ -113,8 +115,16 @@ def run_parent(plan: Any, state: State | None, upstream: dict[Any, State]) -> St
         state, frame = plan.initialize(state, frame)
     token = _context.push(frame)
     try:
+        name = frame["task_full_name"]
+        _LINE.emit("Task '%s': Starting task run...", name)
         run = _new_run(plan, state, upstream, frame)
-        return run_steps(run, plan.parent_steps)
+        final = run_steps(run, plan.parent_steps)
+        _LINE.emit(
+            "Task '%s': Finished task run for task with final state: '%s'",
+            name,
+            type(final).__name__,
+        )
+        return final
     finally:
         _context.pop(token)
 

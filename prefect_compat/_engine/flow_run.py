@@ -49,6 +49,7 @@ from prefect_compat._engine.remote import submitter
 from prefect_compat.engine import get_default_executor_class, signals
 from prefect_compat.engine.state import Failed, Pending, Running, Scheduled, State, Success
 from prefect_compat.executors.base import check_executor
+from prefect_compat.utilities.logging import flush_handlers, get_logger
 
 __all__ = ["FlowHooks", "FlowRun", "resolve_executor", "run_flow", "run_task", "start_flow"]
 
@@ -365,9 +366,12 @@ def run_flow(flow: Any, found: FlowHooks, until_finished: bool = False, **option
     """
     fr = FlowRun(flow, found, resolve_executor(flow, options.get("executor")))
     options["executor"] = fr.executor
-    if not until_finished:
-        return _one_pass(fr, options.pop("state", None), options)
-    return _until_finished(fr, options)
+    try:
+        if not until_finished:
+            return _one_pass(fr, options.pop("state", None), options)
+        return _until_finished(fr, options)
+    finally:
+        flush_handlers()  # buffered runner lines reach a file or pipe by the end of a run
 
 
 def _until_finished(fr: FlowRun, options: dict[str, Any]) -> State:
@@ -396,6 +400,7 @@ def _until_finished(fr: FlowRun, options: dict[str, Any]) -> State:
             if not resume_paused(task_states):
                 break
             continue
+        get_logger(flow.name).info("Waiting for next available Task run at %s", start)
         delay = (start - datetime.now(timezone.utc)).total_seconds()
         if delay > 0:
             time.sleep(delay)

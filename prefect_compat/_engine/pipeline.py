@@ -173,7 +173,10 @@ def get_task_run_state(run: TaskRun) -> None:
     except signals.LOOP as sig:
         _finish_signal(run, sig, checkpoint=True)
         return
-    except signals.PrefectStateSignal as sig:
+    except signals.PrefectStateSignal as sig:  # FAIL, SKIP, RETRY, PAUSE, ...
+        if _context.get("raise_on_exception"):
+            raise
+        RUNNER_LOGGER.info("%s signal raised: %r", type(sig).__name__, sig)
         transition(run, sig.state)
         return
     except TaskTimeoutSignal as exc:
@@ -182,7 +185,7 @@ def get_task_run_state(run: TaskRun) -> None:
     except Exception as exc:  # noqa: BLE001 - THE task boundary: user errors become Failed
         if _context.get("raise_on_exception"):
             raise
-        plan.logger.error(
+        RUNNER_LOGGER.error(
             "Task '%s': Exception encountered during task execution!", label(run), exc_info=True
         )
         message = f"Error during execution of task: {exc!r} (task '{label(run)}')"
@@ -237,7 +240,7 @@ def store_value(run: TaskRun, value: Any) -> Any:
     result = plan.result
     if value is not None and plan.checkpoint and _context.get("checkpointing") is True:
         try:
-            return result.write(value, **formatting_kwargs(run))
+            return result.write(value, **formatting_kwargs(run, plan.location_keys))
         except ResultNotImplementedError:
             pass
     return result.from_value(value)
@@ -297,6 +300,6 @@ def call_with_options(run: TaskRun) -> Any:
     """Task call honouring `timeout` and `log_stdout` (only tasks that set them pay)."""
     task = run.plan.task
     if task.log_stdout:
-        with stdout_to_logger(run.plan.logger):
+        with stdout_to_logger(RUNNER_LOGGER):
             return call_with_timeout(task, run.raw_inputs, task.timeout)
     return call_with_timeout(task, run.raw_inputs, task.timeout)

@@ -18,6 +18,7 @@ What a plan holds:
                         adapters, else None
   handlers              ((handler, owner), ...): task handlers, then runner handlers
   result, checkpoint    the Result to write through and whether the task opts in
+  location_keys         the names its location template uses (None: pass everything)
   frame                 the context frame template (task_name, task_slug, logger, ...)
 """
 
@@ -29,6 +30,7 @@ from typing import Any, Callable, NamedTuple
 from prefect_compat._engine import attempt, hooks
 from prefect_compat._engine import pipeline as p
 from prefect_compat._engine.taskrun import TaskRun
+from prefect_compat._engine.templating import template_keys
 from prefect_compat.engine.result.base import Result, at_target
 from prefect_compat.engine.results.constant_result import ConstantResult
 from prefect_compat.engine.state import Success
@@ -88,6 +90,7 @@ class TaskPlan:
         "frame",
         "handlers",
         "initialize",
+        "location_keys",
         "logger",
         "looping",
         "mapped",
@@ -114,6 +117,7 @@ class TaskPlan:
     frame: dict[str, Any]
     handlers: tuple[tuple[Any, Any], ...]
     initialize: Callable[[Any, dict[str, Any]], tuple[Any, dict[str, Any]]] | None
+    location_keys: tuple[str, ...] | None
     logger: Any
     looping: Callable[[TaskRun, Any], Any] | None
     mapped: bool
@@ -259,6 +263,7 @@ def direct_plan(task: Any, flow_result: Any, found: Hooks, slug: str | None = No
     plan.trigger = task.trigger
     _attach_runner(plan, task, found)
     plan.result = _pick_result(task, flow_result)
+    plan.location_keys = template_keys(plan.result)
     plan.checkpoint = task.checkpoint is not False
     plan.logger = get_logger(task.name)
     plan.call = p.call_with_options if (task.timeout or task.log_stdout) else p.call_plain

@@ -9,7 +9,12 @@ from __future__ import annotations
 import keyword
 from typing import Any
 
-__all__ = ["Edge"]
+__all__ = ["Edge", "is_valid_identifier"]
+
+
+def is_valid_identifier(string: str) -> bool:
+    """Whether `string` can name a run() argument: an identifier that is not a keyword."""
+    return isinstance(string, str) and string.isidentifier() and not keyword.iskeyword(string)
 
 
 class Edge:
@@ -29,9 +34,7 @@ class Edge:
         mapped: bool = False,
         flattened: bool = False,
     ) -> None:
-        if key is not None and not (
-            isinstance(key, str) and key.isidentifier() and not keyword.iskeyword(key)
-        ):
+        if key is not None and not is_valid_identifier(key):
             raise ValueError(
                 f'Key must be a valid identifier (received "{key}"): an edge key names an '
                 f"argument of {downstream_task!r}'s run() method."

@@ -25,7 +25,7 @@ import itertools
 import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from typing import Any, Callable
+from typing import Any, Callable, TypedDict
 
 from prefect_compat import _context
 from prefect_compat._engine.graph import FlowCycleError, compile_graph
@@ -38,7 +38,24 @@ from prefect_compat.utilities.collections import OrderedSet
 from prefect_compat.utilities.edges import strip_annotations
 from prefect_compat.utilities.tasks import as_task, collection_task
 
-__all__ = ["Flow"]
+__all__ = ["Flow", "ParameterDetails", "cache"]
+
+
+class ParameterDetails(TypedDict):
+    """What `Flow.get_parameter_details()`-style helpers return per Parameter."""
+
+    default: Any
+    required: bool
+
+
+def cache(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Prefect's memo decorator for Flow methods, kept as a name.
+
+    It returns `method` unchanged: the Flow caches its compiled graph itself, behind
+    a version counter bumped by graph edits (see `_flow_index.py`).
+    """
+    return method
+
 
 _SERIALS = itertools.count(1)
 _BLOCK_HOOKS = ("case", "resource")
@@ -531,10 +548,45 @@ class Flow:
         runner_cls: type | None = None,
         **kwargs: Any,
     ) -> Any:
-        """Run the flow in this process and return its final State (`_engine/flow_run.py`)."""
-        from prefect_compat._engine.flow_run import start_flow
-        from prefect_compat.engine import get_default_flow_runner_class
-        from prefect_compat.engine.flow_runner import flow_hooks
+        """Run the flow in this process and return its final State.
 
-        runner = (runner_cls or get_default_flow_runner_class())(flow=self)
-        return start_flow(self, flow_hooks(runner), parameters, kwargs)
+        With a schedule (and `run_on_schedule`, default `config.flows.run_on_schedule`),
+        run at each scheduled time until the schedule ends; a LocalRun/UniversalRun
+        `run_config` applies its env and working directory (`core/_flow_running.py`).
+        """
+        from prefect_compat.core import _flow_running
+
+        return _flow_running.run(self, parameters, run_on_schedule, runner_cls, kwargs)
+
+    def register(  # noqa: PLR0913, PLR0917 - Prefect's public signature
+        self,
+        project_name: str | None = None,
+        build: bool = True,
+        labels: list[str] | None = None,
+        set_schedule_active: bool = True,
+        version_group_id: str | None = None,
+        no_url: bool = False,
+        idempotency_key: str | None = None,
+        **kwargs: Any,
+    ) -> str | None:
+        """Not available: registering needs Prefect Cloud/Server (raises NoBackendError).
+
+        While a flow file is being loaded (`loading_flow` in the context), it warns and
+        returns None instead, as Prefect does.
+        """
+        from prefect_compat.core import _flow_running
+
+        _flow_running.register(self)
+        return None
+
+    def run_agent(
+        self,
+        token: str | None = None,
+        show_flow_logs: bool = False,
+        log_to_cloud: bool | None = None,
+        api_key: str | None = None,
+    ) -> None:
+        """Not available: an agent needs Prefect Cloud/Server (raises NoBackendError)."""
+        from prefect_compat.exceptions import no_backend
+
+        raise no_backend(f"flow.run_agent() for flow {self.name!r}")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import enum
 import inspect
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Callable, ClassVar
@@ -38,10 +39,74 @@ from prefect_compat.core._task_settings import (
 )
 from prefect_compat.core._task_v2 import TaskV2
 
-__all__ = ["Task"]
+__all__ = ["EXTRA_CALL_PARAMETERS", "NoDefault", "Task", "TaskMetaclass", "instance_property"]
 
 
-class Task(TaskV2):
+class TaskMetaclass(type):
+    """The metaclass of Task, as in Prefect (for `isinstance(cls, TaskMetaclass)` and subclassing).
+
+    It adds nothing: the per-subclass work (reading `run()`'s signature once, checking
+    reserved argument names) is done in `Task.__init_subclass__`.
+    """
+
+
+class NoDefault(enum.Enum):
+    """Marks "no default value" where None is a legitimate default."""
+
+    value = "no_default"
+
+    def __repr__(self) -> str:
+        return "<no default>"
+
+
+# Keyword-only arguments every Task.__call__ / bind accepts besides run()'s own.
+EXTRA_CALL_PARAMETERS = [
+    inspect.Parameter("mapped", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=bool),
+    inspect.Parameter("task_args", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=dict),
+    inspect.Parameter(
+        "upstream_tasks", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Iterable[Any]
+    ),
+    inspect.Parameter("flow", inspect.Parameter.KEYWORD_ONLY, default=None, annotation="Flow"),
+]
+
+
+class instance_property:  # noqa: N801 - Prefect's name
+    """Like `property`, but only on instances: reading it on the class raises AttributeError."""
+
+    def __init__(self, func: Callable[[Any], Any]) -> None:
+        self.func = func
+        self.__doc__ = func.__doc__
+
+    def __get__(self, obj: Any, cls: Any = None) -> Any:
+        if obj is None:
+            raise AttributeError
+        return self.func(obj)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Parameter":  # 0.13 path; built on first use (core.parameter imports this module)
+        value = _moved_parameter()
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _moved_parameter() -> type:
+    from prefect_compat._compat.handlers import warn_at_user
+    from prefect_compat.core.parameter import Parameter as _Parameter
+
+    class Parameter(_Parameter):
+        """Prefect 0.13's `prefect.core.task.Parameter`: a Parameter that warns it moved."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            warn_at_user("`Parameter` has moved, please import as `prefect.Parameter`", UserWarning)
+            super().__init__(*args, **kwargs)
+
+    Parameter.__module__ = __name__
+    return Parameter
+
+
+class Task(TaskV2, metaclass=TaskMetaclass):
     """A unit of work: subclass it and implement `run()`, or use the `@task` decorator.
 
     Also a Prefect 2.x task (`TaskV2`): called inside a running `@flow` function it

@@ -10,6 +10,8 @@ import importlib
 import warnings
 from typing import Any
 
+from prefect_compat._attrs import lazy_submodules
+
 __all__ = [
     "FlowRunner",
     "TaskRunner",
@@ -22,12 +24,32 @@ _LAZY = {
     "FlowRunner": "prefect_compat.engine.flow_runner",
     "TaskRunner": "prefect_compat.engine.task_runner",
 }
+_SUBMODULES = (
+    "cache_validators",
+    "executors",
+    "flow_runner",
+    "result",
+    "result_handlers",
+    "results",
+    "runner",
+    "serializers",
+    "signals",
+    "state",
+    "task_runner",
+)
 
 
-def __getattr__(name: str) -> Any:
+def _name(name: str) -> Any:
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
+    if name == "config":  # Prefect's engine package exposes the config object too
+        from prefect_compat.configuration import config
+
+        return config
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__getattr__, __dir__ = lazy_submodules(__name__, _SUBMODULES, _name)
 
 
 def _resolve(dotted: str) -> Any:

@@ -7,12 +7,15 @@ result (so a FAIL'd task's `state.result` is the FAIL), except LOOP, whose defau
 result is `repr(signal)`. `ENDRUN(state)` stops the run with exactly `state`.
 
 All derive from `PrefectSignal(BaseException)`, so user code's `except Exception:`
-does not swallow them (Prefect 1.x behaviour). Nothing here touches the context.
+does not swallow them (Prefect 1.x behaviour). With `compat.prefect_version = "0.13"`
+they derive from `PrefectError(Exception)` instead, as in Prefect 0.13 (so a blanket
+`except Exception:` does catch a TRIGGERFAIL or a FAIL). The base is picked once,
+when this module is first imported. Nothing here touches the context.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, Type
+from typing import TYPE_CHECKING, Any, Dict, Type
 
 from prefect_compat.engine.state import (
     Failed,
@@ -25,7 +28,7 @@ from prefect_compat.engine.state import (
     TriggerFailed,
     ValidationFailed,
 )
-from prefect_compat.exceptions import PrefectSignal
+from prefect_compat.exceptions import PrefectError, PrefectSignal
 
 __all__ = [
     "ENDRUN",
@@ -37,13 +40,32 @@ __all__ = [
     "SUCCESS",
     "TRIGGERFAIL",
     "VALIDATIONFAIL",
+    "PrefectError",
     "PrefectSignal",
     "PrefectStateSignal",
     "signal_from_state",
 ]
 
 
-class PrefectStateSignal(PrefectSignal):
+def _prefect_013() -> bool:
+    from prefect_compat.configuration import config
+
+    compat = dict.get(config, "compat")
+    return isinstance(compat, dict) and dict.get(compat, "prefect_version") == "0.13"
+
+
+if TYPE_CHECKING:
+    _StateSignalBase = PrefectSignal
+    _EndRunBase = PrefectSignal
+elif _prefect_013():  # Prefect 0.13: signals are ordinary Exceptions
+    _StateSignalBase = PrefectError
+    _EndRunBase = Exception
+else:
+    _StateSignalBase = PrefectSignal
+    _EndRunBase = PrefectSignal
+
+
+class PrefectStateSignal(_StateSignalBase):
     """Base of the state signals; `_state_cls` is the state class each one produces."""
 
     _state_cls: Type[State] = State
@@ -114,12 +136,13 @@ class LOOP(PrefectStateSignal):
         super().__init__(message, *args, **kwargs)
 
 
-class ENDRUN(PrefectSignal):
+class ENDRUN(_EndRunBase):
     """Stop the task run immediately with exactly `state` (no retry or cache steps)."""
 
     def __init__(self, state: State | None) -> None:
         self.state = state
-        super().__init__()
+        # args == ("",) under both bases, so pickling (which calls ENDRUN(*args)) works
+        super().__init__("")
 
 
 def _signals_by_state_name() -> Dict[str, Type[PrefectStateSignal]]:

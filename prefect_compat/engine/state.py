@@ -160,6 +160,21 @@ class State:
         self.cached_inputs = loaded
         return self
 
+    # -- serialization (prefect_compat.serialization.state) ---------------------------
+
+    def serialize(self) -> Dict[str, Any]:
+        """This state as a plain-JSON dict in Prefect's format (result value left out)."""
+        from prefect_compat.serialization.state import dump_state
+
+        return dump_state(self)
+
+    @staticmethod
+    def deserialize(json_blob: Dict[str, Any]) -> State:
+        """The state a `serialize()` dict describes (its class comes from `type`)."""
+        from prefect_compat.serialization.state import load_state
+
+        return load_state(json_blob)  # type: ignore[no-any-return]
+
     # -- class helpers -------------------------------------------------------------
 
     @classmethod

@@ -339,3 +339,34 @@ def _cluster(cluster_class: Any, cluster_kwargs: dict | None, debug: Any, config
             debug = config.get("debug", False)
         kwargs.setdefault("silence_logs", logging.WARNING if debug else logging.CRITICAL)
     return cluster_class, kwargs
+
+
+def _prefect_callback_class() -> type:
+    """`PrefectCallback`: a dask Callback that remembers every computed key's value
+    (`cache`) and, on the next compute with it, hands those values to the graph instead
+    of computing them again. Built on first access: dask loads only then."""
+    from dask.callbacks import Callback
+
+    class PrefectCallback(Callback):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__()
+            self.cache: dict[Any, Any] = {}
+
+        def _start(self, dsk: dict) -> None:
+            for key in list(dsk):
+                if key in self.cache:
+                    dsk[key] = self.cache[key]
+
+        def _posttask(self, key: Any, result: Any, dsk: Any, state: Any, worker_id: Any) -> None:
+            self.cache[key] = result
+
+    PrefectCallback.__module__ = __name__
+    return PrefectCallback
+
+
+def __getattr__(name: str) -> Any:
+    if name == "PrefectCallback":
+        value = _prefect_callback_class()
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

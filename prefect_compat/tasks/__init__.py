@@ -8,15 +8,25 @@ import the others. Prefect 2.x names live here too: `task` (the one decorator) a
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 from typing import Any
 
+from prefect_compat._attrs import lazy_submodules
 from prefect_compat.core.task import Task
 
 __all__ = ["Task", "control_flow", "core", "secrets", "task", "task_input_hash"]
 
-_SUBMODULES = frozenset({"control_flow", "core", "secrets"})
+# the task-library packages that run locally load the same way
+_SUBMODULES = (
+    "control_flow",
+    "core",
+    "secrets",
+    "database",
+    "files",
+    "notifications",
+    "prefect",
+    "shell",
+)
 
 
 def task_input_hash(context: Any, arguments: dict[str, Any]) -> str | None:
@@ -38,11 +48,12 @@ def task_input_hash(context: Any, arguments: dict[str, Any]) -> str | None:
     return hashlib.md5(payload, usedforsecurity=False).hexdigest()
 
 
-def __getattr__(name: str) -> Any:
-    if name == "task":
+def _task_decorator(name: str) -> Any:
+    if name == "task":  # the one decorator, also under its 2.x path
         from prefect_compat.utilities.tasks import task
 
         return task
-    if name in _SUBMODULES:
-        return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__getattr__, __dir__ = lazy_submodules(__name__, _SUBMODULES, fallback=_task_decorator)

@@ -12,7 +12,17 @@ from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Mutable
 from collections.abc import Set as AbstractSet
 from typing import Any, TypeVar
 
-__all__ = ["DotDict", "OrderedSet", "as_nested_dict", "flatten_seq", "merge_dicts"]
+__all__ = [
+    "CompoundKey",
+    "D",
+    "DotDict",
+    "OrderedSet",
+    "as_nested_dict",
+    "dict_to_flatdict",
+    "flatdict_to_dict",
+    "flatten_seq",
+    "merge_dicts",
+]
 
 T = TypeVar("T")
 D = TypeVar("D", bound=MutableMapping)
@@ -180,3 +190,47 @@ def flatten_seq(seq: Iterable[Any]) -> Iterator[Any]:
             yield from flatten_seq(item)
         else:
             yield item
+
+
+class CompoundKey(tuple):  # type: ignore[type-arg]
+    """A key path in a flattened dict, e.g. `CompoundKey(("a", "b"))` for `d["a"]["b"]`.
+
+    A tuple subclass, so `flatdict_to_dict` can tell key paths from ordinary tuple keys.
+    """
+
+
+def dict_to_flatdict(dct: Mapping[Any, Any], parent: CompoundKey | None = None) -> dict[Any, Any]:
+    """`{"a": {"b": 1}}` -> `{CompoundKey(("a", "b")): 1}`.
+
+    Only values that are dicts (Config and Box included) are descended into; an empty
+    nested dict leaves no key behind.
+    """
+    prefix = parent if parent is not None else CompoundKey()
+    flat: dict[Any, Any] = {}
+    for key, value in dct.items():
+        path = CompoundKey((*prefix, key))
+        if isinstance(value, dict):
+            flat.update(dict_to_flatdict(value, path))
+        else:
+            flat[path] = value
+    return flat
+
+
+def flatdict_to_dict(dct: Mapping[Any, Any], dct_class: type[D] | None = None) -> D:
+    """The inverse of `dict_to_flatdict`; other keys (plain tuples too) are kept as they are.
+
+    Every level is built with `dct_class` (default `dict`).
+    """
+    make: Any = dict if dct_class is None else dct_class
+    result = make()
+    for key, value in dct.items():
+        if not isinstance(key, CompoundKey):
+            result[key] = value
+            continue
+        node = result
+        for part in key[:-1]:
+            if part not in node:
+                node[part] = make()
+            node = node[part]
+        node[key[-1]] = value
+    return result  # type: ignore[no-any-return]

@@ -4,18 +4,23 @@ The object holds no data itself; every read and write goes to the frame stack in
 `prefect_compat._context`. `with context(a=1):` pushes a frame and pops it on exit,
 so nested blocks shadow and restore values without copying anything.
 
-The same object is the Prefect 2.x module `prefect.context`: the package registers it
-in `sys.modules` under that name, and its class carries the 2.x names
-(`get_run_context`, `FlowRunContext`, `TaskRunContext`), so both
-`prefect.context.get("task_name")` and `from prefect.context import get_run_context`
-work. A 2.x flow or task run keeps its `FlowRunContext` / `TaskRunContext` in the
-frame stack under `RUN_KEY`; the innermost one is the current run.
+It is also Prefect 2.x's module `prefect.context`: its class carries the 2.x names
+(`get_run_context`, `FlowRunContext`, `TaskRunContext`), and `context_module()` builds
+the module the package registers in `sys.modules` under that name, whose attributes
+are the context object's. So `prefect.context.get("task_name")`, `with
+prefect.context(a=1):` and `from prefect.context import get_run_context` all work, and
+the package attribute `prefect.context` stays this object. (A real module in
+`sys.modules`, not the object itself: cloudpickle ships the submodules a function uses
+by reference, which needs a module there.) A 2.x flow or task run keeps its
+`FlowRunContext` / `TaskRunContext` in the frame stack under `RUN_KEY`; the innermost
+one is the current run.
 """
 
 from __future__ import annotations
 
 import datetime
 import time
+import types
 from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from typing import Any
@@ -29,6 +34,8 @@ __all__ = [
     "FlowRunContext",
     "TaskRun",
     "TaskRunContext",
+    "context",
+    "context_module",
     "get_run_context",
 ]
 
@@ -332,3 +339,21 @@ Context.get_run_context = staticmethod(get_run_context)  # type: ignore[attr-def
 Context.FlowRunContext = FlowRunContext  # type: ignore[attr-defined]
 Context.TaskRunContext = TaskRunContext  # type: ignore[attr-defined]
 Context.RUN_KEY = RUN_KEY  # type: ignore[attr-defined]
+
+# `prefect.utilities.context.context`: the process-wide Context (also `prefect.context`).
+context = Context()
+
+
+def context_module(name: str) -> types.ModuleType:
+    """The module `name` (`prefect_compat.context`): every attribute is the context's."""
+    module = types.ModuleType(name, "Prefect 2.x `prefect.context`; see prefect_compat.context.")
+
+    def __getattr__(attr: str) -> Any:  # PEP 562
+        return getattr(context, attr)
+
+    def __dir__() -> list[str]:
+        return sorted(set(dir(type(context))) | set(context.keys()))
+
+    module.__getattr__ = __getattr__  # type: ignore[method-assign]
+    module.__dir__ = __dir__  # type: ignore[method-assign]
+    return module

@@ -4,20 +4,178 @@ Like Prefect, records go to stdout through one StreamHandler on the `prefect` lo
 formatted with `logging.format` / `logging.datefmt`; `logging.extra_loggers` get the
 same handler, and `logging.log_attributes` names context keys copied onto each record.
 Task loggers are built once per task by the engine, never per task run.
+
+The runner lines of every task run ("Starting task run...", "Finished task run...")
+are the most frequent records by far, so they are cheap on purpose:
+  * `RunnerLine` builds them from a per-logger template instead of letting
+    `LogRecord.__init__` probe the caller's frame, file name, process and thread
+    names for each one; the record still goes through `logger.handle`, so levels,
+    filters, propagation and every handler a user attached see it as usual;
+  * the handler's formatter renders the timestamp once per second (the default
+    `datefmt` has no finer unit) instead of once per record;
+  * when the stream is a file or a pipe (not a terminal), the handler flushes at most
+    every `FLUSH_INTERVAL` seconds and at the end of each flow run, instead of after
+    every record; the stream is the same `sys.stdout` object `print` uses, so the
+    order of output within the process is unchanged.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from prefect_compat import _context
 
-__all__ = ["configure_logging", "get_logger"]
+__all__ = [
+    "LOG_MANAGER",
+    "LOG_OVERHEAD",
+    "MAX_BATCH_LOG_SIZE",
+    "MAX_LOG_SIZE",
+    "PREFECT_LOG_RECORD_ATTRIBUTES",
+    "CloudHandler",
+    "LogManager",
+    "RedirectToLog",
+    "RunnerLine",
+    "configure_extra_loggers",
+    "configure_logging",
+    "create_diagnostic_logger",
+    "flush_handlers",
+    "get_logger",
+    "getlogsize",
+    "temporary_logger_config",
+]
+
+# Prefect's limits for shipping logs to Cloud; kept as names, nothing is shipped here.
+MAX_LOG_SIZE = 1_000_000
+MAX_BATCH_LOG_SIZE = 4_000_000
+LOG_OVERHEAD = 298
+PREFECT_LOG_RECORD_ATTRIBUTES = (
+    "flow_name",
+    "flow_run_id",
+    "task_name",
+    "task_slug",
+    "task_run_id",
+)
 
 ROOT_NAME = "prefect"
 _HANDLER_FLAG = "_prefect_compat_handler"
+FLUSH_INTERVAL = 0.2  # seconds a buffered line may wait when the stream is not a terminal
+
+
+class _Formatter(logging.Formatter):
+    """`logging.Formatter` that renders the timestamp once per second of records.
+
+    Only when `datefmt` has no sub-second field; `%(msecs)` in the format still works.
+    """
+
+    def __init__(self, fmt: str | None, datefmt: str | None) -> None:
+        super().__init__(fmt, datefmt)
+        self._second = -1
+        self._stamp = ""
+        self._cacheable = bool(datefmt) and "%f" not in (datefmt or "")
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802 - logging's name
+        if not self._cacheable or datefmt != self.datefmt:
+            return super().formatTime(record, datefmt)
+        second = int(record.created)
+        if second != self._second:
+            self._stamp = super().formatTime(record, datefmt)
+            self._second = second
+        return self._stamp
+
+
+class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
+    """StreamHandler that does not flush a file or pipe after every record."""
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self._buffered = _is_buffered(stream)
+        self._flushed = 0.0
+
+    def setStream(self, stream: Any) -> Any:  # noqa: N802 - logging's name
+        old = super().setStream(stream)
+        self._buffered = _is_buffered(self.stream)
+        return old
+
+    def flush(self) -> None:
+        self._flushed = time.monotonic()
+        super().flush()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not self._buffered:
+            super().emit(record)
+            return
+        try:
+            self.stream.write(self.format(record) + self.terminator)
+            if time.monotonic() - self._flushed >= FLUSH_INTERVAL:
+                self.flush()
+        except RecursionError:
+            raise
+        except Exception:  # noqa: BLE001 - logging's own contract: report, never raise
+            self.handleError(record)
+
+
+def _is_buffered(stream: Any) -> bool:
+    """True for a real file or pipe; terminals and stream proxies flush every record."""
+    try:
+        return not stream.isatty() and isinstance(stream.fileno(), int)
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def flush_handlers() -> None:
+    """Flush the `prefect` handlers (called at the end of every flow run)."""
+    for handler in logging.getLogger(ROOT_NAME).handlers:
+        if isinstance(handler, _Handler) and handler._buffered:
+            handler.flush()
+
+
+class RunnerLine:
+    """Emit one kind of INFO line on one logger, cheaply (see the module docstring).
+
+    `emit(msg, *args)` behaves as `logger.info(msg, *args)` for everything a handler
+    or filter can observe, except that `funcName`, `pathname` and `lineno` name the
+    engine's call site, fixed when the template is made.
+    """
+
+    __slots__ = ("logger", "template")
+
+    def __init__(self, logger: logging.Logger) -> None:
+        self.logger = logger
+        self.template: dict[str, Any] | None = None
+
+    def _template(self) -> dict[str, Any]:
+        probe = self.logger.makeRecord(
+            self.logger.name, logging.INFO, __file__, 0, "", (), None, "run"
+        )
+        template = dict(probe.__dict__)
+        for key in ("msg", "args", "created", "msecs", "relativeCreated", "thread", "threadName"):
+            template.pop(key, None)
+        self.template = template
+        return template
+
+    def emit(self, msg: str, *args: Any) -> None:
+        logger = self.logger
+        if not logger.isEnabledFor(logging.INFO):
+            return
+        template = self.template or self._template()
+        record = logging.LogRecord.__new__(logging.LogRecord)
+        data = record.__dict__
+        data.update(template)
+        now = time.time()
+        data["created"] = now
+        data["msecs"] = (now - int(now)) * 1000
+        data["relativeCreated"] = (now - logging._startTime) * 1000  # type: ignore[attr-defined]
+        data["msg"] = msg
+        data["args"] = args
+        data["thread"] = threading.get_ident()
+        data["threadName"] = threading.current_thread().name
+        logger.handle(record)
 
 
 class _ContextAttributes(logging.Filter):
@@ -34,8 +192,8 @@ class _ContextAttributes(logging.Filter):
 
 
 def _make_handler(settings: Any) -> logging.Handler:
-    handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(logging.Formatter(settings.format, settings.datefmt))
+    handler = _Handler(sys.stdout)
+    handler.setFormatter(_Formatter(settings.format, settings.datefmt))
     attributes = list(settings.get("log_attributes") or [])
     if attributes:
         handler.addFilter(_ContextAttributes(attributes))
@@ -70,3 +228,93 @@ def get_logger(name: str | None = None) -> logging.Logger:
     if name is None:
         return logging.getLogger(ROOT_NAME)
     return logging.getLogger(f"{ROOT_NAME}.{name}")
+
+
+def configure_extra_loggers() -> None:
+    """Give the loggers named in `logging.extra_loggers` the `prefect` handler and level."""
+    configure_logging()
+
+
+def create_diagnostic_logger(name: str) -> logging.Logger:
+    """A logger `name` printing to stdout in the configured format (at the configured level)."""
+    from prefect_compat.configuration import config
+
+    logger = logging.getLogger(name)
+    logger.setLevel(_level(config.logging.level))
+    if not any(getattr(h, _HANDLER_FLAG, False) for h in logger.handlers):
+        logger.addHandler(_make_handler(config.logging))
+    return logger
+
+
+def getlogsize(log: dict) -> int:
+    """Prefect's size estimate of one log record sent to Cloud: overhead plus the message."""
+    return LOG_OVERHEAD + len(log.get("message", ""))
+
+
+class LogManager:
+    """Prefect's Cloud log shipper; locally there is nowhere to ship to, so it keeps nothing."""
+
+    def ensure_started(self) -> None:
+        """No background thread is needed: nothing is sent."""
+
+    def stop(self) -> None:
+        """Nothing to flush."""
+
+    def enqueue(self, message: dict) -> None:
+        """Dropped: logs go to the `prefect` logger's handlers only."""
+
+
+LOG_MANAGER = LogManager()
+
+
+class CloudHandler(logging.Handler):
+    """Prefect's handler that sends records to Cloud; here it drops them (no backend)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Records reach stdout through the `prefect` stream handler, not through this one."""
+
+
+class RedirectToLog:
+    """A file-like object whose `write` logs non-blank text at INFO (used for `log_stdout`).
+
+    Writes to the `prefect.stdout` logger unless another logger is given.
+    """
+
+    def __init__(self, logger: logging.Logger | None = None) -> None:
+        self.stdout_logger = logger if logger is not None else get_logger("stdout")
+
+    def write(self, s: str) -> None:
+        if s.strip():
+            self.stdout_logger.info(s)
+
+    def flush(self) -> None:
+        """Nothing is buffered."""
+
+
+@contextmanager
+def temporary_logger_config(
+    level: int | str | None = None, stream_fmt: str | None = None, stream_datefmt: str | None = None
+) -> Iterator[logging.Logger]:
+    """Set the `prefect` logger's level and its stdout format inside a `with` block.
+
+    Yields the `prefect` logger; the previous level and formatter are put back on exit.
+    """
+    root = get_logger()
+    old_level = root.level
+    handlers = [h for h in root.handlers if getattr(h, _HANDLER_FLAG, False)]
+    old_formatters = [h.formatter for h in handlers]
+    try:
+        if level is not None:
+            root.setLevel(_level(level))
+        if stream_fmt is not None or stream_datefmt is not None:
+            for handler, old in zip(handlers, old_formatters):
+                fmt = stream_fmt if stream_fmt is not None else getattr(old, "_fmt", None)
+                datefmt = (
+                    stream_datefmt if stream_datefmt is not None else getattr(old, "datefmt", None)
+                )
+                handler.setFormatter(logging.Formatter(fmt, datefmt))
+        yield root
+    finally:
+        root.setLevel(old_level)
+        for handler, old in zip(handlers, old_formatters):
+            handler.setFormatter(old)

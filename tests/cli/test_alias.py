@@ -189,22 +189,22 @@ def test_out_of_scope_modules_raise_a_clear_import_error(cli):
         import prefect_compat
         prefect_compat.install_alias()
         report = {}
-        for name in ("prefect.client", "prefect.agent.local", "prefect.storage"):
+        for name in ("prefect.artifacts", "prefect.agent.local", "prefect.backend"):
             try:
                 __import__(name)
             except ModuleNotFoundError as exc:
                 report[name] = [exc.name, str(exc)]
         try:
-            from prefect.client import Client  # noqa: F401
+            from prefect.agent import LocalAgent  # noqa: F401
         except ImportError as exc:
             report["from"] = type(exc).__name__
         """,
     )
     assert report["from"] == "ModuleNotFoundError"
     for name, missing in (
-        ("prefect.client", "prefect.client"),
+        ("prefect.artifacts", "prefect.artifacts"),
         ("prefect.agent.local", "prefect.agent"),
-        ("prefect.storage", "prefect.storage"),
+        ("prefect.backend", "prefect.backend"),
     ):
         exc_name, message = report[name]
         assert exc_name == missing

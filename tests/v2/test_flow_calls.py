@@ -18,7 +18,12 @@ from prefect_compat.flows import Flow as FlowV2
 from prefect_compat.settings import PREFECT_HOME, PREFECT_LOCAL_STORAGE_PATH, temporary_settings
 from prefect_compat.states import State
 from prefect_compat.task_runners import ConcurrentTaskRunner, SequentialTaskRunner
-from prefect_compat.utilities.context import FlowRunContext, TaskRunContext, get_run_context
+from prefect_compat.utilities.context import (
+    Context,
+    FlowRunContext,
+    TaskRunContext,
+    get_run_context,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -305,7 +310,9 @@ def test_prefect_context_is_both_the_1x_object_and_the_2x_module():
     import prefect_compat
 
     assert imported is FlowRunContext
-    assert sys.modules["prefect_compat.context"] is prefect_compat.context
+    module = sys.modules["prefect_compat.context"]
+    assert module.get_run_context is get_run_context
+    assert isinstance(prefect_compat.context, Context)  # the package attribute: the object
     with prefect_compat.context(answer=42):
         assert prefect_compat.context.answer == 42
         assert prefect_compat.context.get("answer") == 42

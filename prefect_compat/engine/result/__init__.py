@@ -6,7 +6,17 @@ from prefect_compat.engine.result.base import (
     NoResult,
     NoResultType,
     Result,
+    ResultInterface,
     ResultNotImplementedError,
+    SafeResult,
 )
 
-__all__ = ["NoResult", "NoResultType", "Result", "ResultNotImplementedError"]
+__all__ = [
+    "NoResult",
+    "NoResultType",
+    "Result",
+    "ResultInterface",
+    "ResultNotImplementedError",
+    "SafeResult",
+    "base",
+]

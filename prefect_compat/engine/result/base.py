@@ -21,7 +21,14 @@ from typing import Any, Callable, TypeVar, Union
 
 from prefect_compat.engine.serializers import PickleSerializer, Serializer
 
-__all__ = ["NoResult", "NoResultType", "Result", "ResultNotImplementedError"]
+__all__ = [
+    "NoResult",
+    "NoResultType",
+    "Result",
+    "ResultInterface",
+    "ResultNotImplementedError",
+    "SafeResult",
+]
 
 R = TypeVar("R", bound="Result")
 
@@ -41,7 +48,18 @@ def _not_implemented(result: Result, operation: str) -> ResultNotImplementedErro
     )
 
 
-class Result:
+class ResultInterface:
+    """0.13: the common base of `Result` and `SafeResult` (kept for isinstance checks)."""
+
+    def to_result(self, result_handler: Any = None) -> ResultInterface:
+        """The hydrated Result (a Result is one already)."""
+        return self
+
+    def store_safe_value(self) -> None:
+        """0.13 hook for persisting the value; Results write through `write()` instead."""
+
+
+class Result(ResultInterface):
     """A value, its storage location (str template, callable, or None) and serializer."""
 
     # Class-level default so subclasses that skip Result.__init__ still format.
@@ -156,3 +174,30 @@ class NoResultType(Result):
 
 
 NoResult = NoResultType()
+
+
+class SafeResult(ResultInterface):
+    """0.13: a stored value's location (`value`) plus the result handler that reads it.
+
+    Only found in states written by Prefect 0.13 and older; `to_result()` reads the
+    value back through the handler.
+    """
+
+    def __init__(self, value: Any, result_handler: Any) -> None:
+        self.value = value
+        self.result_handler = result_handler
+
+    def __repr__(self) -> str:
+        return f"<SafeResult: {self.value!r}>"
+
+    def __eq__(self, other: object) -> bool:
+        if type(self) is not type(other):
+            return False
+        return _public(self.__dict__) == _public(other.__dict__)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def to_result(self, result_handler: Any = None) -> Result:
+        """A Result holding the value `result_handler` (default: our own) reads at `value`."""
+        handler = self.result_handler if result_handler is None else result_handler
+        return Result(value=handler.read(self.value), location=self.value)

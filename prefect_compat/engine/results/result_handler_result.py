@@ -13,7 +13,18 @@ from typing import Any
 from prefect_compat._compat.handlers import check_handler, result_from_handler
 from prefect_compat.engine.result.base import Result, ResultNotImplementedError
 
-__all__ = ["ResultHandlerResult"]
+__all__ = ["CONVERSIONS", "ResultHandlerResult"]  # noqa: F822 - CONVERSIONS via __getattr__
+
+
+def __getattr__(name: str) -> Any:
+    """`CONVERSIONS` (0.13's handler -> Result table), built on first use."""
+    if name == "CONVERSIONS":
+        from prefect_compat._compat.handlers import conversions
+
+        value = conversions()
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class ResultHandlerResult(Result):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
-from prefect_compat.tasks.secrets.base import EnvVarSecret, PrefectSecret, Secret, SecretBase
+from prefect_compat.tasks.secrets import base, env_var
+from prefect_compat.tasks.secrets.base import PrefectSecret, Secret, SecretBase
+from prefect_compat.tasks.secrets.env_var import EnvVarSecret
 
-__all__ = ["EnvVarSecret", "PrefectSecret", "Secret", "SecretBase"]
+__all__ = ["EnvVarSecret", "PrefectSecret", "Secret", "SecretBase", "base", "env_var"]

@@ -9,18 +9,16 @@ secret value is never written to result storage, whatever the flow's settings.
 
 from __future__ import annotations
 
-import json
-import os
 import warnings
-from typing import Any, Callable
+from typing import Any
 
-from prefect_compat import _context
+from prefect_compat.client.secrets import Secret as _LocalSecret
 from prefect_compat.core.task import Task
 from prefect_compat.engine.results.secret_result import SecretResult
 
-__all__ = ["EnvVarSecret", "PrefectSecret", "Secret", "SecretBase"]
+__all__ = ["PrefectSecret", "Secret", "SecretBase"]
 
-_NO_NAME = "A secret name must be provided."
+NO_NAME = "A secret name must be provided."
 
 
 class SecretBase(Task):
@@ -34,7 +32,8 @@ class SecretBase(Task):
         self.result = SecretResult(self)
 
     def run(self, name: str | None = None) -> Any:
-        raise NotImplementedError(f"{type(self).__name__} does not implement run().")
+        """Subclasses return the secret's value; the base class returns None, as Task does."""
+        return None
 
 
 class PrefectSecret(SecretBase):
@@ -47,20 +46,8 @@ class PrefectSecret(SecretBase):
     def run(self, name: str | None = None) -> Any:
         name = name or self.secret_name
         if not name:
-            raise ValueError(_NO_NAME)
-        secrets = _context.get("secrets") or {}
-        if name not in secrets:
-            raise ValueError(
-                f'Local Secret "{name}" was not found. Set it in context.secrets, e.g. '
-                f"PREFECT__CONTEXT__SECRETS__{name}=... or [context.secrets] in config.toml."
-            )
-        value = secrets[name]
-        if isinstance(value, str):
-            try:
-                return json.loads(value)
-            except ValueError:
-                return value
-        return value
+            raise ValueError(NO_NAME)
+        return _LocalSecret(name).get()
 
 
 class Secret(PrefectSecret):
@@ -73,29 +60,3 @@ class Secret(PrefectSecret):
             stacklevel=3,
         )
         super().__init__(*args, **kwargs)
-
-
-class EnvVarSecret(PrefectSecret):
-    """The value of environment variable `name` (None if unset, unless `raise_if_missing`)."""
-
-    def __init__(
-        self,
-        name: str | None = None,
-        cast: Callable[[Any], Any] | None = None,
-        raise_if_missing: bool = False,
-        **kwargs: Any,
-    ) -> None:
-        self.cast = cast
-        self.raise_if_missing = raise_if_missing
-        super().__init__(name=name, **kwargs)
-
-    def run(self, name: str | None = None) -> Any:
-        name = name or self.secret_name
-        if not name:
-            raise ValueError(_NO_NAME)
-        value = os.environ.get(name)
-        if value is None:
-            if self.raise_if_missing:
-                raise ValueError(f"Environment variable not set: {name}")
-            return None
-        return self.cast(value) if self.cast is not None else value

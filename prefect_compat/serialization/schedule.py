@@ -1,0 +1,117 @@
+"""`prefect.serialization.schedule`: schedules and their clocks, in Prefect's shape.
+
+A Schedule is written as its clocks (each tagged with its class), filters and
+adjustments (as `{"fn": dotted path, "kwargs": ...}`); see `_objects.py` for the value
+conventions. Classes are found in `prefect_compat.schedules`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prefect_compat.serialization._objects import ObjectSchema
+
+_HOMES = ("prefect_compat.schedules.schedules", "prefect_compat.schedules.clocks", "dateutil.rrule")
+
+__all__ = [
+    "ADJUSTMENTS",  # noqa: F822 - provided by __getattr__ (needs prefect_compat.schedules)
+    "ClockSchema",
+    "CronClockSchema",
+    "DatesClockSchema",
+    "FILTERS",  # noqa: F822 - provided by __getattr__
+    "IntervalClockSchema",
+    "NewScheduleSchema",
+    "RRuleBaseSchema",
+    "RRuleClockSchema",
+    "RRuleSchema",
+    "RRuleSetSchema",
+    "ScheduleSchema",
+]
+
+
+class ScheduleSchema(ObjectSchema):
+    """A Schedule (or, 0.13, one of the old schedule classes), tagged with `type`."""
+
+    homes = _HOMES
+
+
+class ClockSchema(ObjectSchema):
+    """Any clock, tagged with its class name in `type`."""
+
+    homes = _HOMES
+
+
+NewScheduleSchema = ScheduleSchema  # 0.13's name for the clock-based Schedule schema
+
+_FUNCTIONS = {
+    "ADJUSTMENTS": ("prefect_compat.schedules.adjustments", ("add", "next_weekday")),
+    "FILTERS": (
+        "prefect_compat.schedules.filters",
+        (
+            "on_datetime",
+            "on_date",
+            "at_time",
+            "between_datetimes",
+            "between_dates",
+            "between_times",
+            "is_weekday",
+            "is_weekend",
+            "is_month_end",
+            "is_day_of_week",
+            "is_month_start",
+        ),
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """ADJUSTMENTS / FILTERS: the functions a schedule may name, loaded on first use."""
+    if name in _FUNCTIONS:
+        import importlib
+
+        module, names = _FUNCTIONS[name]
+        try:
+            found = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            raise AttributeError(
+                f"{__name__}.{name} needs {module}, which is not available"
+            ) from exc
+        value = [getattr(found, n) for n in names]
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class IntervalClockSchema(ObjectSchema):
+    homes = _HOMES
+    object_class = "IntervalClock"
+
+
+class CronClockSchema(ObjectSchema):
+    homes = _HOMES
+    object_class = "CronClock"
+
+
+class DatesClockSchema(ObjectSchema):
+    homes = _HOMES
+    object_class = "DatesClock"
+
+
+class RRuleClockSchema(ObjectSchema):
+    homes = _HOMES
+    object_class = "RRuleClock"
+
+
+class RRuleBaseSchema(ObjectSchema):
+    homes = _HOMES
+    object_class = "rrulebase"
+
+
+class RRuleSchema(ObjectSchema):
+    homes = _HOMES
+    object_class = "rrule"
+
+
+class RRuleSetSchema(ObjectSchema):
+    homes = _HOMES
+    object_class = "rruleset"
