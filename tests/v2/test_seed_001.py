@@ -14,7 +14,6 @@ directory holds the result documents, `task-cache/` the task cache index.
 from __future__ import annotations
 
 import asyncio
-import builtins
 import json
 import os
 import subprocess
@@ -33,26 +32,13 @@ from prefect_compat.settings import (
     temporary_settings,
 )
 from prefect_compat.states import State
+from tests.v2 import examples
 
 IMPLICIT = "from prefect import flow, task\n"
-_real_import = builtins.__import__
-
-
-def _aliased_import(name, globals=None, locals=None, fromlist=(), level=0):  # noqa: A002
-    if level == 0 and (name == "prefect" or name.startswith("prefect.")):
-        name = "prefect_compat" + name[len("prefect") :]
-    return _real_import(name, globals, locals, fromlist, level)
 
 
 def run_example(source: str, implicit: str = "") -> dict:
-    """Execute one example's text as written; its module namespace."""
-    namespace = {
-        "__name__": "seed_example",
-        "__builtins__": dict(vars(builtins), __import__=_aliased_import),
-    }
-    code = compile(implicit + textwrap.dedent(source), "<seed 001 example>", "exec")
-    exec(code, namespace)  # noqa: S102 - the seed's own example code
-    return namespace
+    return examples.run_example(source, implicit, label="seed 001 example")
 
 
 @pytest.fixture
