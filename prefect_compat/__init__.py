@@ -75,6 +75,7 @@ _LAZY_MODULES = frozenset(
         "triggers",
         "utilities",
         # 2.x
+        "blocks",
         "filesystems",
         "flows",
         "futures",

@@ -32,6 +32,10 @@ def run_example(source: str, implicit: str = "", label: str = "example") -> dict
     return namespace
 
 
-def python_blocks(path: Path) -> list[str]:
-    """The ```python fenced blocks of a Markdown file, in order."""
-    return re.findall(r"^```python\n(.*?)^```", path.read_text(), flags=re.S | re.M)
+def python_blocks(path: Path, until: str | None = None) -> list[str]:
+    """The ```python fenced blocks of a Markdown file, in order (those before the
+    line `until`, if given)."""
+    text = path.read_text()
+    if until is not None:
+        text = text.split(f"\n{until}\n", 1)[0]
+    return re.findall(r"^```python\n(.*?)^```", text, flags=re.S | re.M)

@@ -25,10 +25,10 @@ PREFECT_LOCAL_STORAGE_PATH = "${PREFECT_HOME}/from-profile"
 
 
 @pytest.fixture
-def home(tmp_path):
-    """A PREFECT_HOME with no profile; the import-time settings are restored afterwards."""
-    yield tmp_path
-    S.reload_settings()
+def home(prefect_home):
+    """An empty PREFECT_HOME (conftest restores the settings afterwards)."""
+    prefect_home.mkdir()
+    return prefect_home
 
 
 def load(home, **env):
