@@ -135,6 +135,13 @@ class TaskV2:
     fn = _FnDescriptor()
     name: str
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the cached 2.x plan (a worker builds its own on first call)."""
+        state = self.__dict__
+        if "_v2_plan" in state:
+            state = {k: v for k, v in state.items() if k != "_v2_plan"}
+        return state
+
     @property
     def isasync(self) -> bool:
         return inspect.iscoroutinefunction(self.run)  # type: ignore[attr-defined]
