@@ -177,14 +177,14 @@ def _failed(context: FlowRunContext, error: BaseException) -> State:
 
 
 def _settle(context: FlowRunContext) -> None:
-    """Wait for every submitted run; remember the completed calls for a retry."""
+    """Wait for every submitted run; remember the completed calls if a retry may come."""
     settled = []
-    completed = context.completed
+    completed = context.completed if context.flow.retries else None
     for key, index, item in context.attempt_runs:
         state = item._final() if type(item) is PrefectFuture else item
         assert state is not None  # waited without a timeout
         settled.append((key, index, state))
-        if state.is_completed():
+        if completed is not None and state.is_completed():
             completed[(key, index)] = state
     context.attempt_runs = settled
 

@@ -359,3 +359,19 @@ def test_a_sync_flow_inside_asyncio_run_fetches_in_its_body(recwarn):
 
     assert asyncio.run(main()) == 2
     assert not [w for w in recwarn if w.category is DeprecationWarning]
+
+
+def test_get_run_logger_names_the_kind_of_run():
+    from prefect_compat.flows import get_run_logger
+
+    @task
+    def in_task():
+        return get_run_logger().name
+
+    @flow
+    def in_flow():
+        return get_run_logger().name, in_task()
+
+    assert in_flow() == ("prefect.flow_runs", "prefect.task_runs")
+    with pytest.raises(MissingContextError):
+        get_run_logger()

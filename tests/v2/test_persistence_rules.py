@@ -513,3 +513,23 @@ def test_s3_storage_on_moto(home, s3_server, s3_bucket, s3_admin, monkeypatch):
     assert keys == sorted(f"prefix/{s.data.storage_key}" for s in states)
     assert [s.result() for s in states] == [{"x": 1}, {"x": 2}]
     assert stored(home) == []
+
+
+def test_a_corrupt_document_names_the_key_and_the_serializer(home):
+    from prefect_compat.exceptions import ResultReadError
+
+    @task(cache_result_in_memory=False, result_serializer="json")
+    def kept_in_storage():
+        return {"a": 1}
+
+    @flow
+    def host():
+        return kept_in_storage(return_state=True)
+
+    state = host(return_state=True).data
+    path = home / "storage" / state.data.storage_key
+    path.write_text(path.read_text()[:20])  # truncated
+    with pytest.raises(ResultReadError) as caught:
+        state.result()
+    assert state.data.storage_key in str(caught.value)
+    assert "json" in str(caught.value)
