@@ -153,8 +153,8 @@ def resolve_flow(flow: Any, task: Any) -> Any:
 def outside_flow_message(task: Any) -> str:
     """The one message for a task called with no flow around it, naming both ways out."""
     return (
-        f"Could not infer an active Flow context while creating edge to {task!r}. "
-        "Tasks cannot be run outside of a flow. Either build a Prefect 1.x flow: call the "
+        "Tasks cannot be run outside of a flow. Could not infer an active Flow context "
+        f"while creating edge to {task!r}. Either build a Prefect 1.x flow: call the "
         "task inside a `with Flow(...)` block (or pass flow=...) and run it with "
         "`flow.run()`; or run it now as a Prefect 2.x task: call it inside a function "
         "decorated with `@flow`. To call the underlying function directly, use "
