@@ -229,3 +229,22 @@ def test_dask_runner_refuses_address_with_cluster_options():
 
 def test_prefect_future_is_exported():
     assert PrefectFuture.__module__ == "prefect_compat.futures"
+
+
+@task(persist_result=True)
+def persisted_on_worker(x):
+    return {"x": x, "pid": os.getpid()}
+
+
+def test_dask_workers_write_persisted_results(process_cluster, home):
+    @flow(task_runner=DaskTaskRunner(address=process_cluster.scheduler_address))
+    def host():
+        return [f.wait() for f in [persisted_on_worker.submit(i) for i in range(3)]]
+
+    states = host()
+    assert all(s.is_completed() for s in states)
+    values = [s.result() for s in states]
+    assert [v["x"] for v in values] == [0, 1, 2]
+    assert all(v["pid"] != os.getpid() for v in values)
+    written = sorted(os.listdir(home / "storage"))
+    assert written == sorted(s.data.storage_key for s in states)
