@@ -32,7 +32,13 @@ from prefect_compat._engine import persistence
 from prefect_compat._engine.timeouts import call_with_timeout
 from prefect_compat.exceptions import ParameterBindError, TaskTimeoutSignal
 from prefect_compat.futures import PrefectFuture, resolve_futures_to_states
-from prefect_compat.states import State, StateType, fetch_result, is_state_iterable
+from prefect_compat.states import (
+    State,
+    StateType,
+    fetch_result,
+    is_state_iterable,
+    result_types,
+)
 from prefect_compat.utilities.context import RUN_KEY, FlowRun, FlowRunContext
 
 __all__ = ["call_flow"]
@@ -94,14 +100,16 @@ def call_flow(flow: Any, args: tuple[Any, ...], kwargs: dict[str, Any], return_s
     if flow.isasync:
         return _call_async(flow, bound, return_state)
     parent = FlowRunContext.get()
-    context = _new_context(flow, dict(bound.arguments), parent)
-    token = _context.push(_frame(context))
-    try:
-        state = _run_attempts(context, bound)
-    finally:
-        _context.pop(token)
-        context.task_runner._shutdown()
-    _record_in_parent(parent, flow, state)
+    slot, state = _claim_in_parent(parent, flow)
+    if state is None:
+        context = _new_context(flow, dict(bound.arguments), parent)
+        token = _context.push(_frame(context))
+        try:
+            state = _run_attempts(context, bound)
+        finally:
+            _context.pop(token)
+            context.task_runner._shutdown()
+    _record_in_parent(parent, slot, state)
     return state if return_state else fetch_result(state)
 
 
@@ -237,14 +245,28 @@ def _stored(context: FlowRunContext, data: Any) -> Any:
         return data
 
 
-def _record_in_parent(parent: Any, flow: Any, state: State) -> None:
-    """A subflow's final state counts among its parent flow run's runs."""
+def _claim_in_parent(parent: Any, flow: Any) -> tuple[Any, State | None]:
+    """A subflow's place among its parent's runs: (slot, the state to reuse or None).
+
+    As for tasks, a subflow call that completed in an earlier attempt of a retrying
+    parent is not run again (Prefect 2.6.9); its result comes from storage.
+    """
     if parent is None:
-        return
+        return None, None
     key = f"flow:{flow.name}"
     index = parent.counts.get(key, 0)
     parent.counts[key] = index + 1
-    parent.attempt_runs.append((key, index, state))
+    prior = parent.completed.get((key, index))
+    if prior is None:
+        return (key, index), None
+    data = prior.data
+    return (key, index), prior.copy(data=data if isinstance(data, result_types()) else None)
+
+
+def _record_in_parent(parent: Any, slot: Any, state: State) -> None:
+    """A subflow's final state counts among its parent flow run's runs."""
+    if parent is not None:
+        parent.attempt_runs.append((*slot, state))
 
 
 # -- async flows --------------------------------------------------------------------------------
@@ -252,16 +274,18 @@ def _record_in_parent(parent: Any, flow: Any, state: State) -> None:
 
 async def _call_async(flow: Any, bound: inspect.BoundArguments, return_state: bool) -> Any:
     parent = FlowRunContext.get()
-    context = _new_context(flow, dict(bound.arguments), parent)
-    context.isasync = True
-    context.loop = asyncio.get_running_loop()
-    token = _context.push(_frame(context))
-    try:
-        state = await _run_attempts_async(context, bound)
-    finally:
-        _context.pop(token)
-        await _off_loop(context.task_runner._shutdown)
-    _record_in_parent(parent, flow, state)
+    slot, state = _claim_in_parent(parent, flow)
+    if state is None:
+        context = _new_context(flow, dict(bound.arguments), parent)
+        context.isasync = True
+        context.loop = asyncio.get_running_loop()
+        token = _context.push(_frame(context))
+        try:
+            state = await _run_attempts_async(context, bound)
+        finally:
+            _context.pop(token)
+            await _off_loop(context.task_runner._shutdown)
+    _record_in_parent(parent, slot, state)
     if return_state:
         return state
     return fetch_result(state)

@@ -375,3 +375,37 @@ def test_get_run_logger_names_the_kind_of_run():
     assert in_flow() == ("prefect.flow_runs", "prefect.task_runs")
     with pytest.raises(MissingContextError):
         get_run_logger()
+
+
+def test_a_retrying_parent_reuses_a_completed_subflow():
+    child_runs = []
+    attempts = []
+
+    @flow
+    def child():
+        child_runs.append(1)
+        return len(child_runs)
+
+    @flow(retries=1)
+    def parent():
+        attempts.append(1)
+        value = child()
+        if len(attempts) == 1:
+            raise ValueError("first attempt fails")
+        return value
+
+    assert parent() == 1
+    assert (len(attempts), len(child_runs)) == (2, 1)
+
+
+def test_subflow_states_count_among_the_parents_runs():
+    @flow
+    def child():
+        return 5
+
+    @flow
+    def parent():
+        one()
+        child()
+
+    assert [s.result() for s in parent()] == [1, 5]
