@@ -42,8 +42,16 @@ class ConfigError(ValueError):
 
 def load_toml(path: str) -> dict[str, Any]:
     """Parse one TOML file, turning syntax errors into a `ConfigError` that names the line."""
-    with open(path, "rb") as fh:
-        raw = fh.read()
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except FileNotFoundError:
+        raise
+    except OSError as exc:  # unreadable (permissions, a directory): say which file
+        raise ConfigError(
+            f"Config file {path} cannot be read: {exc.strerror or exc}. Make it readable, or "
+            f"point {ENV_PREFIX}__USER_CONFIG_PATH at another file."
+        ) from exc
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -274,6 +282,68 @@ def normalise_compat(tree: MutableMapping[str, Any]) -> None:
     compat["prefect_version"] = text
 
 
+# Keys whose value the engine compares with `is True`: anything else means "off".
+BOOLEAN_SWITCHES = ("flows.checkpointing", "context.checkpointing")
+
+# The ConfigError a `prefect-compat` command hit while the package was imported (see
+# `load_configuration`); the CLI reports it as one line once `--help`/`--version` had
+# their chance. None outside the CLI, or when the configuration loaded fine.
+CLI_CONFIG_ERROR: ConfigError | None = None
+
+
+def _env_name(dotted: str) -> str:
+    return f"{ENV_PREFIX}__" + "__".join(part.upper() for part in dotted.split("."))
+
+
+def warn_non_boolean_switches(
+    tree: Mapping[str, Any], sources: Mapping[str, str], environ: Mapping[str, str]
+) -> None:
+    """One warning per on/off key that holds something other than true or false.
+
+    Prefect treats such a value (`maybe`, `1`, `yes`) as off without a word; the
+    behaviour stays that, but the user is told which key, which value, and where.
+    """
+    for dotted in BOOLEAN_SWITCHES:
+        try:
+            value = get_path(tree, dotted)
+        except KeyError:
+            continue
+        if isinstance(value, bool):
+            continue
+        env_name = _env_name(dotted)
+        where = (
+            f"environment variable {env_name}"
+            if env_name in environ
+            else f"config file {sources.get(dotted, DEFAULTS_PATH)}"
+        )
+        warnings.warn(
+            f"Config key {dotted} is {value!r} (from {where}), which is not true or false: "
+            "it counts as false, so checkpointing stays off (as in Prefect). Set it to true "
+            "or false.",
+            UserWarning,
+            stacklevel=2,
+        )
+
+
+def _cli_invocation() -> bool:
+    """Whether this process is the `prefect-compat` command (script or `python -m`).
+
+    The console script imports the package, and so loads the configuration, before
+    its `main()` can catch anything; only here can a broken config file be held back
+    so that `--help` and `--version` still work.
+    """
+    argv0 = sys.argv[0] if sys.argv else ""
+    if os.path.basename(argv0).startswith("prefect-compat"):
+        return True
+    orig = getattr(sys, "orig_argv", None)
+    if orig is None:  # Python 3.9: argv[0] is "-m" while `python -m` imports the package
+        return argv0 == "-m"
+    return any(
+        flag == "-m" and module in ("prefect_compat", "prefect_compat.cli.main")
+        for flag, module in zip(orig, orig[1:])
+    )
+
+
 def load_configuration(
     path: str = DEFAULTS_PATH,
     user_config_path: str | None = None,
@@ -281,13 +351,43 @@ def load_configuration(
     env: Mapping[str, str] | None = None,
     reserved: Iterable[str] = (),
 ) -> dict[str, Any]:
-    """Build the full configuration tree as plain dicts (see the module docstring)."""
+    """Build the full configuration tree as plain dicts (see the module docstring).
+
+    In the `prefect-compat` command a ConfigError from the user's files or
+    environment is kept in `CLI_CONFIG_ERROR` and the shipped defaults are loaded
+    instead; everywhere else it is raised.
+    """
+    global CLI_CONFIG_ERROR
     environ = os.environ if env is None else env
+    try:
+        return _load(path, user_config_path, backend_config_path, environ, reserved)
+    except ConfigError as exc:
+        if path != DEFAULTS_PATH or not _cli_invocation():
+            raise
+        CLI_CONFIG_ERROR = exc
+        return _load(DEFAULTS_PATH, None, None, {}, reserved)
+
+
+def _load(
+    path: str,
+    user_config_path: str | None,
+    backend_config_path: str | None,
+    environ: Mapping[str, str],
+    reserved: Iterable[str],
+) -> dict[str, Any]:
     tree = load_toml(path)
+    sources: dict[str, str] = {}
     for candidate in (user_config_path, backend_config_path):
         expanded = expand_string(candidate) if candidate else ""
         if expanded and os.path.isfile(expanded):
-            deep_merge(tree, load_toml(expanded))
+            loaded = load_toml(expanded)
+            for dotted in BOOLEAN_SWITCHES:
+                try:
+                    get_path(loaded, dotted)
+                except KeyError:
+                    continue
+                sources[dotted] = expanded
+            deep_merge(tree, loaded)
     for key_path, raw in env_overrides(environ, reserved):
         set_path(tree, key_path, raw)
     post_process(tree)
@@ -295,6 +395,7 @@ def load_configuration(
     validate_keys(tree, reserved)
     normalise_task_defaults(tree)
     normalise_compat(tree)
+    warn_non_boolean_switches(tree, sources, environ)
     return tree
 
 

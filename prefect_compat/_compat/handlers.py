@@ -68,6 +68,11 @@ def _conversions() -> Tuple[Conversion, ...]:
             (h.LocalResultHandler, _local_result, "LocalResult(dir=...)"),
             (h.S3ResultHandler, _s3_result, "S3Result(bucket=..., boto3_kwargs=...)"),
             (h.SecretResultHandler, _secret_result, "SecretResult(secret_task)"),
+            (
+                h.AzureResultHandler,
+                _azure_result,
+                "AzureResult(container=..., connection_string=...)",
+            ),
         )
     return _TABLE
 
@@ -161,6 +166,25 @@ def _gcs_result(handler: Any) -> Result:
 
     _warn_dropped_secret(handler, "credentials_secret", "GCP_CREDENTIALS", "")
     return GCSResult(bucket=handler.bucket)
+
+
+def _azure_result(handler: Any) -> Result:
+    from prefect_compat.engine.results.azure_result import AzureResult
+
+    if handler.connection_string is None:
+        warn_at_user(
+            f"AzureResultHandler(container={handler.container!r}) has no connection string; "
+            f"it becomes an AzureResult, which does not read the "
+            f"{handler.azure_credentials_secret!r} secret (as in Prefect 0.13), so its writes "
+            "fail. Pass connection_string=, set AZURE_STORAGE_CONNECTION_STRING, or use "
+            f"result=AzureResult(container=..., connection_string_secret=...) {DOCS}.",
+            UserWarning,
+        )
+    return AzureResult(
+        container=handler.container,
+        connection_string=handler.connection_string,
+        connection_string_secret=getattr(handler, "connection_string_secret", None),
+    )
 
 
 def _warn_dropped_secret(handler: Any, attr: str, default: str, kwargs: str) -> None:

@@ -20,14 +20,13 @@ from typing import Any
 from prefect_compat import _context
 from prefect_compat._engine.mapping import gathered
 from prefect_compat._engine.pipeline import run_steps
-from prefect_compat._engine.taskrun import TaskRun, transition
+from prefect_compat._engine.taskrun import TaskRun
 from prefect_compat.engine.state import Looped, Pending, Resume, Retrying, State
 from prefect_compat.utilities.logging import RunnerLine
 
 __all__ = ["GATHER", "next_loop", "run_gathered", "run_parent", "run_planned", "start_frame"]
 
 RUNNER_LOGGER = logging.getLogger("prefect.TaskRunner")
-_LINE = RunnerLine(RUNNER_LOGGER)
 GATHER = "prefect_compat.gather"  # tags an upstream fan-out shipped as a plain tuple
 
 
@@ -64,12 +63,16 @@ def _new_run(
 
 
 def next_loop(run: TaskRun, looped: State) -> None:
-    """Advance the frame to the next LOOP iteration and reset the run to Pending."""
+    """Advance the frame to the next LOOP iteration and reset the run to Pending.
+
+    As in Prefect, the Looped -> Pending step is not a state change handlers hear of:
+    the next iteration starts with Pending -> Running.
+    """
     frame = run.frame
     count = frame.get("task_loop_count", 1) + 1
     frame["task_loop_count"] = count
     frame["task_loop_result"] = looped.result
-    transition(run, Pending(f"Looping task (on loop index {count})"))
+    run.state = Pending(f"Looping task (on loop index {count})")
 
 
 def run_planned(
@@ -90,7 +93,7 @@ def run_planned(
     token = _context.push(frame)
     try:
         name = frame["task_full_name"]
-        _LINE.emit("Task '%s': Starting task run...", name)
+        RunnerLine.of(plan.runner_logger).emit("Task '%s': Starting task run...", name)
         run = _new_run(plan, state, upstream, frame, inputs)
         final = run_steps(run, plan.steps)
         if plan.looping is not None:
@@ -98,7 +101,7 @@ def run_planned(
         while isinstance(final, Looped):
             next_loop(run, final)
             final = run_steps(run, plan.steps)
-        _LINE.emit(
+        RunnerLine.of(plan.runner_logger).emit(
             "Task '%s': Finished task run for task with final state: '%s'",
             name,
             type(final).__name__,
@@ -116,10 +119,10 @@ def run_parent(plan: Any, state: State | None, upstream: dict[Any, State]) -> St
     token = _context.push(frame)
     try:
         name = frame["task_full_name"]
-        _LINE.emit("Task '%s': Starting task run...", name)
+        RunnerLine.of(plan.runner_logger).emit("Task '%s': Starting task run...", name)
         run = _new_run(plan, state, upstream, frame)
         final = run_steps(run, plan.parent_steps)
-        _LINE.emit(
+        RunnerLine.of(plan.runner_logger).emit(
             "Task '%s': Finished task run for task with final state: '%s'",
             name,
             type(final).__name__,

@@ -9,7 +9,7 @@ and, if so, loads it and ends the run as Cached without calling the task.
 from __future__ import annotations
 
 from prefect_compat import _context
-from prefect_compat._engine.taskrun import EndRun, TaskRun, transition
+from prefect_compat._engine.taskrun import EndRun, TaskRun, label, transition
 from prefect_compat._engine.templating import formatting_kwargs
 from prefect_compat.engine.state import Cached, Pending
 
@@ -31,9 +31,7 @@ def check_task_is_cached(run: TaskRun) -> None:
         if task.cache_validator(candidate, run.raw_inputs, parameters):
             raise EndRun(candidate)
     if candidates:
-        run.plan.logger.warning(
-            "Task '%s': Can't use cache because it is now invalid", run.frame["task_full_name"]
-        )
+        run.plan.logger.warning("Task '%s': Can't use cache because it is now invalid", label(run))
 
 
 def check_target(run: TaskRun) -> None:

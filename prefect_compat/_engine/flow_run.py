@@ -9,7 +9,8 @@ life Prefect's FlowRunner gives it, as a fixed sequence of steps over a `FlowRun
   set_flow_to_running                Pending -> Running("Running flow.")
   get_flow_run_state                 compile the graph (cached on the flow), build the
                                      task plans (once per runner), run one pass with
-                                     the executor, then determine_final_state
+                                     the executor (inside a subclass's
+                                     check_for_cancellation), then determine_final_state
 
 Each step is a function here; a FlowRunner subclass that overrides one of them has
 its method called instead, with Prefect's arguments (`FlowHooks.names`). Any step
@@ -29,11 +30,13 @@ import time
 import uuid
 import warnings
 import weakref
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime, timezone
 from typing import Any, Callable, NamedTuple
 
 from prefect_compat import _context
 from prefect_compat._engine import hooks, plan
+from prefect_compat._engine.attempt import RUNNER_LOGGER
 from prefect_compat._engine.flow_state import (
     RUN_INSIDE_FLOW,
     expand,
@@ -67,12 +70,16 @@ class FlowHooks(NamedTuple):
     names            the FlowRunner methods its class overrides (`hooks.FLOW_HOOKS`)
     task_runner_cls  the class that runs tasks, and `task_names`, the TaskRunner
                      methods it overrides (`hooks.TASK_HOOKS`)
+    logger           the runner's logger (`prefect.<its class name>`), and
+                     `task_logger`, the task runner class's (for the task-run lines)
     """
 
     runner: Any
     names: frozenset[str]
     task_runner_cls: Any
     task_names: frozenset[str]
+    logger: logging.Logger = FLOW_LOGGER
+    task_logger: logging.Logger = RUNNER_LOGGER
 
 
 class FlowRun:
@@ -147,6 +154,8 @@ def initialize_run(  # noqa: PLR0913 - Prefect's FlowRunner.initialize_run argum
     fr.missing = sorted(
         p.name for p in fr.flow.parameters() if p.required and p.name not in context["parameters"]
     )
+    while state is not None and state.is_meta_state():  # Submitted(Running) -> Running
+        state = state.state  # type: ignore[attr-defined]
     return Initialized(
         state if state is not None else Pending(), task_states, context, task_contexts
     )
@@ -156,9 +165,9 @@ def check_flow_is_pending_or_running(fr: FlowRun, state: State) -> State:
     if state.is_pending() or state.is_running():
         return state
     if state.is_finished():
-        FLOW_LOGGER.info("Flow run has already finished.")
+        fr.hooks.logger.info("Flow run has already finished.")
     else:
-        FLOW_LOGGER.info("Flow is not ready to run.")
+        fr.hooks.logger.info("Flow is not ready to run.")
     raise signals.ENDRUN(state)
 
 
@@ -191,25 +200,20 @@ def get_flow_run_state(  # noqa: PLR0913, PLR0917 - FlowRunner.get_flow_run_stat
     `task_states` is updated in place with every task's state, as in Prefect.
     """
     if not state.is_running():
-        FLOW_LOGGER.info("Flow is not in a Running state.")
+        fr.hooks.logger.info("Flow is not in a Running state.")
         raise signals.ENDRUN(state)
     flow = fr.flow
     return_tasks = set(return_tasks or ())
     if not return_tasks <= flow.tasks:
-        return fr.transition(
-            state,
-            Failed(
-                "Unexpected error: ValueError('Some tasks in return_tasks were not found in "
-                "the flow.')"
-            ),
-        )
+        error = ValueError("Some tasks in return_tasks were not found in the flow.")
+        return fr.transition(state, Failed(f"Unexpected error: {error!r}", result=error))
     graph = compile_graph(flow)
     plans = _plans(fr, graph, tuple(task_runner_state_handlers or ()))
     for task, extra in (task_contexts or {}).items():
         if task in plans:
             plans[task].frame.update(extra)
     executor = resolve_executor(flow, executor if executor is not None else fr.executor)
-    with executor.start():
+    with executor.start(), _cancellation(fr):
         states = run_pass(
             plans,
             graph.order,
@@ -229,6 +233,13 @@ def get_flow_run_state(  # noqa: PLR0913, PLR0917 - FlowRunner.get_flow_run_stat
     return fr.transition(state, final)
 
 
+def _cancellation(fr: FlowRun) -> AbstractContextManager[Any]:
+    """A FlowRunner subclass's `check_for_cancellation()` around the pass (stock: none)."""
+    if "check_for_cancellation" in fr.hooks.names:
+        return fr.hooks.runner.check_for_cancellation()  # type: ignore[no-any-return]
+    return nullcontext()
+
+
 def determine_final_state(
     fr: FlowRun,
     state: State,
@@ -238,20 +249,20 @@ def determine_final_state(
 ) -> State:
     """Running while terminal tasks are unfinished; else judged by the reference tasks."""
     if not all(s.is_finished() for s in terminal_states):
-        FLOW_LOGGER.info("Flow run RUNNING: terminal tasks are incomplete.")
+        fr.hooks.logger.info("Flow run RUNNING: terminal tasks are incomplete.")
         state.result = return_states  # the same state: nothing changed, no handlers
         return state
     if any(s.is_failed() for s in key_states):
-        FLOW_LOGGER.info("Flow run FAILED: some reference tasks failed.")
+        fr.hooks.logger.info("Flow run FAILED: some reference tasks failed.")
         message = "Some reference tasks failed."
         if fr.missing:
             message += " Required parameters were not provided: " + ", ".join(fr.missing) + "."
         final: State = Failed(message, result=return_states)
     elif all(s.is_successful() for s in key_states):
-        FLOW_LOGGER.info("Flow run SUCCESS: all reference tasks succeeded")
+        fr.hooks.logger.info("Flow run SUCCESS: all reference tasks succeeded")
         final = Success("All reference tasks succeeded.", result=return_states)
     else:
-        FLOW_LOGGER.info("Flow run SUCCESS: no reference tasks failed")
+        fr.hooks.logger.info("Flow run SUCCESS: no reference tasks failed")
         final = Success("No reference tasks failed.", result=return_states)
     handler = fr.flow.terminal_state_handler
     if handler is not None:
@@ -281,12 +292,16 @@ _PLAN_CACHE: weakref.WeakKeyDictionary[Any, tuple[Any, dict[Any, Any]]] = (
 
 def _plans(fr: FlowRun, graph: Any, handlers: tuple[Any, ...]) -> dict[Any, Any]:
     """The task plans for this runner, rebuilt only when the flow or handlers change."""
-    key = (graph.version, id(graph), id(fr.flow.result), handlers)
-    cached = _PLAN_CACHE.get(fr.hooks.runner)
+    found = fr.hooks
+    key = (graph.version, id(graph), id(fr.flow.result), handlers, found.task_runner_cls)
+    cached = _PLAN_CACHE.get(found.runner)
     if cached is not None and cached[0] == key:
         return cached[1]
     plans = plan.build_plans(fr.flow, graph, _task_hooks(fr, handlers))
-    _PLAN_CACHE[fr.hooks.runner] = (key, plans)
+    if found.task_logger is not RUNNER_LOGGER:
+        for task_plan in plans.values():
+            task_plan.runner_logger = found.task_logger
+    _PLAN_CACHE[found.runner] = (key, plans)
     return plans
 
 
@@ -320,7 +335,7 @@ def resolve_executor(flow: Any, executor: Any) -> Any:
 
 def _one_pass(fr: FlowRun, state: State | None, options: dict[str, Any]) -> State:
     """FlowRunner.run: the steps of the module docstring, once."""
-    FLOW_LOGGER.info("Beginning Flow run for '%s'", fr.flow.name)
+    fr.hooks.logger.info("Beginning Flow run for '%s'", fr.flow.name)
     token = None
     try:
         state, task_states, frame, task_contexts = fr.call(
@@ -349,7 +364,7 @@ def _one_pass(fr: FlowRun, state: State | None, options: dict[str, Any]) -> Stat
     except Exception as exc:  # noqa: BLE001 - unexpected engine error: Failed flow state
         if _context.get("raise_on_exception"):
             raise
-        FLOW_LOGGER.exception("Unexpected error while running flow '%s'", fr.flow.name)
+        fr.hooks.logger.exception("Unexpected error while running flow '%s'", fr.flow.name)
         failed = Failed(f"Unexpected error while running flow: {exc!r}", result=exc)
         return fr.transition(state if state is not None else Pending(), failed)
     finally:

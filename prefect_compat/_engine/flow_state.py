@@ -9,6 +9,7 @@ Cached states.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Sequence
@@ -26,6 +27,7 @@ __all__ = [
     "split_parameters",
 ]
 
+FLOW_LOGGER = logging.getLogger("prefect.FlowRunner")
 RUN_INSIDE_FLOW = (
     "Don't call `flow.run()` from within a `Flow` context manager: build the flow inside "
     "`with Flow(...) as flow:` and call `flow.run()` after the block."
@@ -98,6 +100,24 @@ def merge_caches(states: dict[Any, State]) -> None:
         caches[key] = keep + cached
 
 
+def _run_date(frame: dict[str, Any], now: datetime) -> datetime:
+    """The run's `date`: a preset one (an ISO string is parsed in place), else now."""
+    date = frame.get("date") or _context.get("date")
+    if isinstance(date, str):
+        try:
+            parsed = datetime.fromisoformat(date)
+        except ValueError:
+            FLOW_LOGGER.warning(
+                "`date` was set in the context manually but could not be parsed (%r); the "
+                "date strings (today, yesterday, ...) are taken from the current time.",
+                date,
+            )
+            return now
+        date = parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
+        frame["date"] = date
+    return date if isinstance(date, datetime) else now
+
+
 def _date_keys(now: datetime) -> dict[str, Any]:
     fmt = "%Y-%m-%d"
     day = timedelta(days=1)
@@ -129,6 +149,7 @@ def flow_frame(
     frame: dict[str, Any] = context if context is not None else {}
     params = {p.name: p.default for p in flow.parameters() if not p.required}
     params.update(_context.get("parameters") or {})
+    params.update(frame.get("parameters") or {})
     params.update(parameters or {})
     frame["parameters"] = params
     frame["flow_name"] = flow.name
@@ -137,8 +158,7 @@ def flow_frame(
     frame.setdefault("flow_run_name", _context.get("flow_run_name") or frame["flow_run_id"])
     now = datetime.now(timezone.utc)
     frame.setdefault("scheduled_start_time", now)
-    date = frame.get("date") or _context.get("date") or now
-    for key, value in _date_keys(date).items():
+    for key, value in _date_keys(_run_date(frame, now)).items():
         frame.setdefault(key, value)
     if "checkpointing" not in frame and not _context.contains("checkpointing"):
         config = _context.get("config")

@@ -79,11 +79,7 @@ STOCK: dict[str, Step] = {name: step for name, (_, step) in _STEPS.items()}
 
 # Every TaskRunner / FlowRunner method the engine calls when a subclass overrides it.
 _HANDLER_HOOKS = frozenset({"call_runner_target_handlers", "handle_state_change"})
-TASK_HOOKS = (
-    frozenset(_STEPS)
-    | _HANDLER_HOOKS
-    | {"initialize_run", "check_task_is_looping", "run", "call_task_state_handlers"}
-)
+TASK_HOOKS = frozenset(_STEPS) | _HANDLER_HOOKS | {"initialize_run", "check_task_is_looping", "run"}
 FLOW_HOOKS = _HANDLER_HOOKS | {
     "initialize_run",
     "check_flow_is_pending_or_running",
@@ -91,6 +87,7 @@ FLOW_HOOKS = _HANDLER_HOOKS | {
     "set_flow_to_running",
     "get_flow_run_state",
     "determine_final_state",
+    "check_for_cancellation",
     "run",
 }
 
@@ -124,19 +121,19 @@ def _call(run: TaskRun, method: Callable[..., Any], kind: int) -> Any:
     return run.state
 
 
+def _outcome(name: str, logger: Any, exc: BaseException) -> State:
+    """The state an override's exception ends a task run with, as Prefect's `run`:
+    ENDRUN's and a signal's own state, else Failed naming the task (no handlers)."""
+    if isinstance(exc, (signals.ENDRUN, signals.PrefectStateSignal)):
+        return exc.state  # type: ignore[return-value]
+    if _context.get("raise_on_exception"):
+        raise exc
+    logger.error("Task '%s': Unexpected error while running task: %r", name, exc, exc_info=exc)
+    return Failed(f"Task '{name}': Unexpected error while running task: {exc!r}", result=exc)
+
+
 def _ended(run: TaskRun, exc: BaseException) -> EndRun:
-    """What an override's exception does to the run, as Prefect's `TaskRunner.run`."""
-    if isinstance(exc, signals.ENDRUN):
-        run.state = exc.state  # type: ignore[assignment]
-    elif isinstance(exc, signals.PrefectStateSignal):
-        run.state = exc.state
-    else:
-        if _context.get("raise_on_exception"):
-            raise exc
-        run.plan.logger.error("Task '%s': Unexpected error while running task", label(run))
-        run.state = Failed(
-            f"Task '{label(run)}': Unexpected error while running task: {exc!r}", result=exc
-        )
+    run.state = _outcome(label(run), run.plan.runner_logger, exc)
     return EndRun(run.state)
 
 
@@ -176,7 +173,13 @@ def adapt_initialize(runner: Any) -> Callable[[Any, dict[str, Any]], tuple[Any, 
     def initialize(state: Any, frame: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         context = _context.flatten()
         context.update(frame)
-        result = runner.initialize_run(state=state, context=context)
+        try:
+            result = runner.initialize_run(state=state, context=context)
+        except Exception as exc:  # noqa: BLE001 - a user override: ends the run (see _outcome)
+            # a finished state: the first step ends the run with it, as Prefect's does
+            return _outcome(frame["task_full_name"], runner.logger, exc), frame
+        except (signals.ENDRUN, signals.PrefectStateSignal) as exc:
+            return _outcome(frame["task_full_name"], runner.logger, exc), frame
         return result.state, dict(result.context)
 
     return initialize
@@ -191,6 +194,8 @@ def adapt_looping(runner: Any) -> Callable[[TaskRun, State], State]:
                 state, inputs=run.inputs, upstream_states=run.upstream, context=run.frame
             )
         except (signals.ENDRUN, signals.PrefectStateSignal) as exc:
+            return _ended(run, exc).state
+        except Exception as exc:  # noqa: BLE001 - a user override: ends the run Failed
             return _ended(run, exc).state
         _take(run, runner, "check_task_is_looping", new)
         return run.state

@@ -74,20 +74,33 @@ def _mapped_items(edge: Any, state: State) -> Any:
 
 
 def check_task_ready_to_map(run: TaskRun) -> None:
-    """End the parent's pipeline with Mapped(width) or a Failed that says why."""
+    """End the parent's pipeline with Mapped(width) or a Failed that says why.
+
+    A parent that is already Mapped (a later pass) ends with that same state; its
+    children slots and cached inputs are filled in, as Prefect does.
+    """
+    state = run.state
+    if isinstance(state, Mapped):
+        if not state.map_states:
+            state.map_states = [None] * state.n_map_states  # type: ignore[list-item]
+        state.cached_inputs = {
+            edge.key: up._result for edge, up in run.upstream.items() if edge.key is not None
+        }
+        raise EndRun(state)
     widths = []
-    mappable = False
-    for edge, state in run.upstream.items():
-        if not edge.mapped or not state.is_successful():
+    for edge, up in run.upstream.items():
+        if not edge.mapped or not up.is_successful():
             continue
-        mappable = True
-        items = _mapped_items(edge, state)
+        if isinstance(up, Mapped) and not edge.flattened:
+            widths.append(up.n_map_states)
+            continue
+        items = _mapped_items(edge, up)
         if not hasattr(items, "__getitem__") or not hasattr(items, "__len__"):
             raise EndRun(Failed("At least one upstream state has an unmappable result."))
         widths.append(len(items))
-    if not mappable:
+    if run.upstream and not widths:
         raise EndRun(Failed("No upstream states can be mapped over."))
-    raise EndRun(Mapped("Ready to proceed with mapping.", n_map_states=min(widths)))
+    raise EndRun(Mapped("Ready to proceed with mapping.", n_map_states=min(widths, default=0)))
 
 
 def child_upstream(upstream: dict[Any, State], width: int) -> list[dict[Any, State]]:

@@ -145,16 +145,28 @@ def check_task_trigger(run: TaskRun) -> None:
     except Exception as exc:  # noqa: BLE001 - user trigger code
         if _context.get("raise_on_exception"):
             raise
+        run.plan.logger.error(
+            "Task '%s': Unexpected error while evaluating task trigger: %r",
+            label(run),
+            exc,
+            exc_info=True,
+        )
         raise EndRun(
             TriggerFailed(f"Unexpected error while checking task trigger: {exc!r}", result=exc)
         ) from exc
     if not passed:
-        raise EndRun(TriggerFailed("Trigger failed"))
+        raise EndRun(signals.TRIGGERFAIL("Trigger failed").state)
 
 
 def set_task_to_running(run: TaskRun) -> None:
-    if not isinstance(run.state, Pending) and not isinstance(run.state, (Mapped, Cached)):
-        raise EndRun(run.state)
+    """Only a Pending state starts; anything else ends the run as it is.
+
+    A Cached state gets here only in a plan without a cache check (`plan.restart`);
+    Prefect's check would have found it invalid (no `cache_for`), so it runs again.
+    """
+    state = run.state
+    if not isinstance(state, Pending) and not (run.plan.restart and isinstance(state, Cached)):
+        raise EndRun(state)
     transition(run, Running("Starting task run."))
 
 
@@ -176,7 +188,7 @@ def get_task_run_state(run: TaskRun) -> None:
     except signals.PrefectStateSignal as sig:  # FAIL, SKIP, RETRY, PAUSE, ...
         if _context.get("raise_on_exception"):
             raise
-        RUNNER_LOGGER.info("%s signal raised: %r", type(sig).__name__, sig)
+        run.plan.runner_logger.info("%s signal raised: %r", type(sig).__name__, sig)
         transition(run, sig.state)
         return
     except TaskTimeoutSignal as exc:
@@ -185,7 +197,7 @@ def get_task_run_state(run: TaskRun) -> None:
     except Exception as exc:  # noqa: BLE001 - THE task boundary: user errors become Failed
         if _context.get("raise_on_exception"):
             raise
-        RUNNER_LOGGER.error(
+        run.plan.runner_logger.error(
             "Task '%s': Exception encountered during task execution!", label(run), exc_info=True
         )
         message = f"Error during execution of task: {exc!r} (task '{label(run)}')"
@@ -229,8 +241,11 @@ def _finish_signal(run: TaskRun, sig: Any, checkpoint: bool) -> None:
         if stored is None:
             return
         state._result = stored
-    if isinstance(state, Looped) and state.loop_count in (None, 1):
-        state.loop_count = run.frame.get("task_loop_count", 1)
+    if isinstance(state, Looped):
+        if state.loop_count in (None, 1):
+            state.loop_count = run.frame.get("task_loop_count", 1)
+        if state.message is None:
+            state.message = f"Task is looping ({state.loop_count})"
     transition(run, state)
 
 
@@ -248,7 +263,7 @@ def store_value(run: TaskRun, value: Any) -> Any:
 
 def cache_result(run: TaskRun) -> None:
     state = run.state
-    if not isinstance(state, Success) or isinstance(state, (Skipped, Cached, Mapped)):
+    if not isinstance(state, Success) or isinstance(state, Skipped):
         return
     plan = run.plan
     now = datetime.now(timezone.utc)
@@ -271,7 +286,13 @@ def check_for_retry(run: TaskRun) -> None:
     if run_count > plan.max_retries:
         return
     retry_on = plan.task.retry_on
-    if retry_on and not isinstance(state.result, tuple(retry_on)):
+    if retry_on and state.result is not None and not isinstance(state.result, tuple(retry_on)):
+        run.plan.logger.info(
+            "Task '%s': Skipping retry. Exception of type '%s' is not an instance of the "
+            "retry on exception types.",
+            label(run),
+            type(state.result).__name__,
+        )
         return
     delay = plan.retry_delay
     start = datetime.now(timezone.utc) + delay if delay else datetime.now(timezone.utc)
@@ -300,6 +321,6 @@ def call_with_options(run: TaskRun) -> Any:
     """Task call honouring `timeout` and `log_stdout` (only tasks that set them pay)."""
     task = run.plan.task
     if task.log_stdout:
-        with stdout_to_logger(RUNNER_LOGGER):
+        with stdout_to_logger(run.plan.runner_logger):
             return call_with_timeout(task, run.raw_inputs, task.timeout)
     return call_with_timeout(task, run.raw_inputs, task.timeout)

@@ -12,11 +12,15 @@ What a plan holds:
   constant_inputs/raw   the same constants as Results / plain values (copied into each run)
   mapped                True when any upstream edge is mapped (the loop then fans out)
   steps / parent_steps  the pipeline for a run / for a mapped parent
+  restart               no cache or target check in `steps`: an incoming Cached state
+                        runs again (what Prefect's cache check would decide)
   entry / parent_entry  what a pass calls for a run / a mapped parent: `attempt.run_planned`
                         and `attempt.run_parent`, or a runner subclass's own `run`
   initialize, looping   a runner subclass's `initialize_run` / `check_task_is_looping`
                         adapters, else None
   handlers              ((handler, owner), ...): task handlers, then runner handlers
+  runner_logger         where the runner's own lines go: `prefect.TaskRunner`, or
+                        `prefect.<subclass>` for a TaskRunner subclass
   result, checkpoint    the Result to write through and whether the task opts in
   location_keys         the names its location template uses (None: pass everything)
   frame                 the context frame template (task_name, task_slug, logger, ...)
@@ -98,8 +102,10 @@ class TaskPlan:
         "name",
         "parent_entry",
         "parent_steps",
+        "restart",
         "result",
         "retry_delay",
+        "runner_logger",
         "steps",
         "store",
         "task",
@@ -125,8 +131,10 @@ class TaskPlan:
     name: str
     parent_entry: Callable[..., Any]
     parent_steps: tuple[Any, ...]
+    restart: bool
     result: Any
     retry_delay: Any
+    runner_logger: Any
     steps: tuple[Any, ...]
     store: Callable[[TaskRun, Any], Any]
     task: Any
@@ -242,6 +250,7 @@ def _frame_template(task: Any, slug: str, logger: Any) -> dict[str, Any]:
 def _attach_runner(plan: TaskPlan, task: Any, found: Hooks) -> None:
     """Entries, handlers and the LOOP/initialize hooks, from the runner faces."""
     plan.handlers = _plan_handlers(task, found)
+    plan.runner_logger = attempt.RUNNER_LOGGER if found.runner is None else found.runner.logger
     plan.entry, plan.parent_entry = found.entries or (attempt.run_planned, attempt.run_parent)
     names = found.names
     plan.initialize = hooks.adapt_initialize(found.runner) if "initialize_run" in names else None
@@ -294,6 +303,10 @@ def build_plan(
     else:
         keyed = bool(constants) or any(e.key is not None for e in edges)
         plan.steps = _task_steps(task, bool(edges), keyed, found)
+    # no cache or target step in `steps` (see _task_steps)
+    plan.restart = not (
+        task.target or task.cache_for is not None or "check_task_is_cached" in found.names
+    )
     if plan.mapped:
         plan.parent_steps = parent_steps_for(task, found)
     return plan

@@ -7,14 +7,26 @@
 
 Backends translate their own errors into `StorageError` / `NotFound` here, at the
 boundary, chained with `from`, so the Result layer formats one kind of message.
+
+Remote backends are bounded by default: `backend_settings("s3")` reads the
+`[results.s3]` (`gcs`, `azure`) section of the live config — connect and read
+timeouts and a retry budget — so a hung or dead endpoint fails a call within a known
+time instead of blocking in an SDK's retry loop for minutes.
 """
 
 from __future__ import annotations
 
 import os
-from typing import Protocol, runtime_checkable
+from typing import Any, Dict, Mapping, Protocol, runtime_checkable
 
-__all__ = ["NotFound", "Storage", "StorageError", "contained_path"]
+__all__ = [
+    "NotFound",
+    "Storage",
+    "StorageError",
+    "backend_settings",
+    "bound_text",
+    "contained_path",
+]
 
 
 class StorageError(OSError):
@@ -53,3 +65,41 @@ def contained_path(root: str, key: str) -> str:
             "inside the directory (no '..' segments), or change the Result's dir."
         )
     return full
+
+
+def backend_settings(section: str, defaults: Mapping[str, float]) -> Dict[str, float]:
+    """The numbers under `results.<section>` in the live config, over `defaults`.
+
+    Read when a backend builds its client (not per call). A value that is not a
+    non-negative number is refused with the key and the value named, since a typo
+    here would otherwise silently unbound every call.
+    """
+    from prefect_compat.configuration import config
+
+    results: Any = dict.get(config, "results")
+    found: Any = dict.get(results, section) if isinstance(results, dict) else None
+    settings = dict(defaults)
+    for key in defaults:
+        value = dict.get(found, key) if isinstance(found, dict) else None
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise ValueError(
+                f"Config key results.{section}.{key} must be a number of seconds or a "
+                f"count >= 0, got {value!r}. Fix it in your config file or "
+                f"PREFECT__RESULTS__{section.upper()}__{key.upper()}."
+            )
+        settings[key] = value
+    return settings
+
+
+def bound_text(section: str, tries: str, connect: Any, read: Any, override: str = "") -> str:
+    """How a call was bounded, for messages about timeouts and unreachable endpoints.
+
+    `tries` completes "gave up ...", e.g. "after 2 attempts"; `override` names the
+    per-Result way to change the bound, if there is one.
+    """
+    where = f"[results.{section}] in the config" + (f" or {override}" if override else "")
+    return (
+        f"gave up {tries} with connect_timeout={connect}s and read_timeout={read}s (set in {where})"
+    )

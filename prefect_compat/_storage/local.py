@@ -5,6 +5,17 @@ is flushed, then `os.replace`d onto the final name; on any failure the temporary
 file is removed. A reader therefore sees either the old file, the new file, or none
 — never a partial one, even if the process is killed mid-write.
 
+The temporary file is `.tmp-<random>.part`, created with `O_EXCL` and mode 0666, so
+the process umask applies to it and to the final file exactly as for a plain
+`open()` (0644 under umask 022); `tempfile.mkstemp` would force 0600.
+
+A process killed between create and rename leaves its temporary file behind. The
+first write into a directory in each flow run (`flow_run_id` in context; once per
+process outside a flow run) removes the temporary files there that are older than
+`stale_after` seconds (config `results.local.stale_temp_age`); younger ones may
+belong to a writer still at work and are left alone. `sweep_temp_files` does the
+same on demand (`prefect-compat results clean`).
+
 With `fsync=True` the file is also fsync'd before the rename, which makes the write
 durable across power loss. It is off by default (config `results.local.fsync`):
 the flush costs about half a millisecond per write on common disks, more than
@@ -14,20 +25,121 @@ rename already covers, are the failure checkpoints usually meet.
 
 from __future__ import annotations
 
+import binascii
+import errno
+import fnmatch
 import os
-import tempfile
+import threading
+import time
+from typing import Any, List, Tuple
 
+from prefect_compat import _context
 from prefect_compat._storage.base import NotFound, StorageError, contained_path
 
-__all__ = ["LocalStorage"]
+__all__ = ["TEMP_PATTERN", "LocalStorage", "stale_temp_files", "sweep_temp_files"]
+
+TEMP_PREFIX, TEMP_SUFFIX = ".tmp-", ".part"
+TEMP_PATTERN = TEMP_PREFIX + "*" + TEMP_SUFFIX
+_CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+_CREATE_FLAGS |= getattr(os, "O_CLOEXEC", 0)
+
+# Directories swept in the current run: (flow_run_id, {directory, ...}).
+_swept: Tuple[Any, set[str]] = (None, set())
+_swept_lock = threading.Lock()
+
+
+def _create_temp(directory: str) -> Tuple[int, str]:
+    """A new, empty temp file in `directory` (mode 0666 minus the umask)."""
+    for _ in range(100):
+        name = TEMP_PREFIX + binascii.hexlify(os.urandom(6)).decode() + TEMP_SUFFIX
+        path = os.path.join(directory, name)
+        try:
+            return os.open(path, _CREATE_FLAGS, 0o666), path
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "No usable temporary file name", directory)
+
+
+def stale_temp_files(directory: str, older_than: float, now: float | None = None) -> List[str]:
+    """Paths of `.tmp-*.part` files directly in `directory` last changed before the cutoff."""
+    cutoff = (time.time() if now is None else now) - older_than
+    found = []
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            if not fnmatch.fnmatchcase(entry.name, TEMP_PATTERN):
+                continue
+            try:
+                if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < cutoff:
+                    found.append(entry.path)
+            except FileNotFoundError:  # finished (renamed) while we looked
+                continue
+    return found
+
+
+def sweep_temp_files(directory: str, older_than: float) -> List[str]:
+    """Remove the stale temp files directly in `directory`; returns the removed paths."""
+    removed = []
+    for path in stale_temp_files(directory, older_than):
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            continue
+        removed.append(path)
+    return removed
+
+
+def _sweep_once(directory: str, older_than: float) -> None:
+    """`sweep_temp_files` on the first write into `directory` in this flow run."""
+    global _swept
+    run = _context.get("flow_run_id")
+    with _swept_lock:
+        if _swept[0] != run:
+            _swept = (run, set())
+        if directory in _swept[1]:
+            return
+        _swept[1].add(directory)
+    try:
+        sweep_temp_files(directory, older_than)
+    except OSError:  # housekeeping only (e.g. no directory yet): the write reports problems
+        pass
+
+
+def _fill(fd: int, data: bytes, fsync: bool) -> None:
+    """Write `data` to the new temp file and close it (fsync'd first if asked)."""
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        if fsync:
+            fh.flush()
+            os.fsync(fh.fileno())
+
+
+_HINTS = {
+    errno.ENOSPC: "free space on that filesystem, or give the Result another dir",
+    errno.EDQUOT: "free space within your quota, or give the Result another dir",
+    errno.EROFS: "the filesystem is read-only: give the Result a writable dir",
+    errno.EACCES: "make the directory writable for this user, or give the Result another dir",
+    errno.EPERM: "make the directory writable for this user, or give the Result another dir",
+}
+
+
+def _reason(exc: OSError) -> str:
+    """The OS's reason, plus what to do about the common ones."""
+    text = str(exc.strerror or exc)
+    hint = _HINTS.get(exc.errno or 0)
+    return f"{text} ({hint})" if hint else text
 
 
 class LocalStorage:
-    """Storage rooted at `root` (relative keys resolve inside it)."""
+    """Storage rooted at `root` (relative keys resolve inside it).
 
-    def __init__(self, root: str, fsync: bool = False) -> None:
+    `stale_after`: seconds after which an abandoned temp file in a directory being
+    written is removed (None: never).
+    """
+
+    def __init__(self, root: str, fsync: bool = False, stale_after: float | None = None) -> None:
         self.root = root
         self.fsync = fsync
+        self.stale_after = stale_after
         self._root_abs = os.path.abspath(root)
         self._prefix = os.path.join(self._root_abs, "")
 
@@ -52,20 +164,18 @@ class LocalStorage:
     def write_bytes(self, key: str, data: bytes) -> str:
         path = self.path(key)
         directory = os.path.dirname(path) or "."
+        if self.stale_after is not None:
+            _sweep_once(directory, self.stale_after)
         try:
             try:
-                fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".part")
+                fd, tmp = _create_temp(directory)
             except FileNotFoundError:  # first write into this directory: make it, once
                 os.makedirs(directory, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".part")
+                fd, tmp = _create_temp(directory)
         except OSError as exc:
-            raise StorageError(f"Cannot write {path!r}: {exc.strerror or exc}") from exc
+            raise StorageError(f"Cannot write {path!r}: {_reason(exc)}") from exc
         try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                if self.fsync:
-                    fh.flush()
-                    os.fsync(fh.fileno())
+            _fill(fd, data, self.fsync)
             os.replace(tmp, path)
         except BaseException as exc:
             try:
@@ -73,7 +183,7 @@ class LocalStorage:
             except FileNotFoundError:
                 pass
             if isinstance(exc, OSError):
-                raise StorageError(f"Cannot write {path!r}: {exc.strerror or exc}") from exc
+                raise StorageError(f"Cannot write {path!r}: {_reason(exc)}") from exc
             raise
         return path
 

@@ -9,7 +9,13 @@ cache is dropped on pickling; clients never travel between processes.
 A write is one `put_object` (S3 makes a single PUT visible all at once, never
 partially); `exists` is a HEAD request and never downloads the object. botocore
 errors are translated here, at the boundary, into `StorageError` / `NotFound`
-chained with `from`, with messages naming bucket, key and S3's reason.
+chained with `from`, with messages naming bucket, key, endpoint and S3's reason.
+
+Every client is bounded: a botocore `Config` built from `[results.s3]`
+(`connect_timeout`, `read_timeout`, `max_attempts`) is merged under the `config`
+a user passes in `boto3_kwargs`, so the options they set win and the rest stay
+bounded. A hung endpoint therefore fails a call after at most
+`max_attempts * (connect_timeout + read_timeout)` seconds plus a short backoff.
 """
 
 from __future__ import annotations
@@ -21,9 +27,12 @@ from types import ModuleType
 from typing import Any, Dict, Iterator, Tuple
 
 from prefect_compat._lazy import require
-from prefect_compat._storage.base import NotFound, StorageError
+from prefect_compat._storage.base import NotFound, StorageError, backend_settings, bound_text
 
-__all__ = ["S3Storage", "make_s3_client"]
+__all__ = ["S3_DEFAULTS", "S3Storage", "bounded_config", "make_s3_client"]
+
+# Fallbacks for a config without [results.s3]; the shipped config.toml documents them.
+S3_DEFAULTS = {"connect_timeout": 5.0, "read_timeout": 10.0, "max_attempts": 2}
 
 _MISSING_CODES = frozenset({"NoSuchKey", "404", "NotFound"})
 _CREDENTIAL_NAMES = (
@@ -64,10 +73,23 @@ def _client_kwargs(boto3_kwargs: Dict[str, Any]) -> Dict[str, Any]:
     return kwargs
 
 
+def bounded_config(user_config: Any = None) -> Any:
+    """The botocore Config from `[results.s3]`, with `user_config`'s own options on top."""
+    botocore_config = require("botocore.config", extra="aws", feature="S3Result")
+    settings = backend_settings("s3", S3_DEFAULTS)
+    bounded = botocore_config.Config(
+        connect_timeout=settings["connect_timeout"],
+        read_timeout=settings["read_timeout"],
+        retries={"total_max_attempts": max(1, int(settings["max_attempts"])), "mode": "standard"},
+    )
+    return bounded if user_config is None else bounded.merge(user_config)
+
+
 def make_s3_client(boto3_kwargs: Dict[str, Any]) -> Any:
-    """An S3 client for `boto3_kwargs` (endpoint_url, region_name, config, ...)."""
+    """An S3 client for `boto3_kwargs` (endpoint_url, region_name, config, ...), bounded."""
     boto3 = _boto3()
     kwargs = _client_kwargs(boto3_kwargs)
+    kwargs["config"] = bounded_config(kwargs.get("config"))
     # Keyed on everything boto3 reads: the kwargs and the AWS_* environment.
     env = sorted(item for item in os.environ.items() if item[0].startswith("AWS_"))
     key = (os.getpid(), *sorted((name, _frozen(value)) for name, value in kwargs.items()), *env)
@@ -113,8 +135,23 @@ class S3Storage:
         state["_client"] = None
         return state
 
+    @property
+    def endpoint(self) -> str:
+        """The endpoint URL the client talks to (no request made, no client built)."""
+        if self._client is None:
+            return str(self.boto3_kwargs.get("endpoint_url") or "the AWS default endpoint")
+        return str(self._client.meta.endpoint_url)
+
     def _where(self, key: str) -> str:
-        return f"S3 bucket {self.bucket!r}, key {key!r}"
+        return f"S3 bucket {self.bucket!r}, key {key!r} at {self.endpoint}"
+
+    def _bound(self) -> str:
+        config = self.client.meta.config  # the client exists: a call timed out
+        retries = config.retries or {}
+        attempts = retries.get("total_max_attempts") or retries.get("max_attempts", 4) + 1
+        tries = f"after {attempts} attempt{'s' if attempts != 1 else ''}"
+        override = "boto3_kwargs={'config': Config(...)}"
+        return bound_text("s3", tries, config.connect_timeout, config.read_timeout, override)
 
     def _check(self, key: str) -> str:
         if not key or ".." in key.split("/"):
@@ -134,6 +171,11 @@ class S3Storage:
             error = exc.response.get("Error", {})
             code = str(error.get("Code", "Unknown"))
             reason = f"{code}: {error.get('Message') or exc}"
+            if code == "NoSuchBucket":
+                raise StorageError(
+                    f"Cannot {action} {self._where(key)}: the bucket {self.bucket!r} does not "
+                    f"exist ({reason}). Create it, or fix the bucket name."
+                ) from exc
             if code in _MISSING_CODES:
                 raise NotFound(f"No result stored in {self._where(key)} ({reason})") from exc
             raise StorageError(f"Cannot {action} {self._where(key)}: {reason}") from exc
@@ -142,6 +184,10 @@ class S3Storage:
                 f"Cannot {action} {self._where(key)}: {exc}. Pass aws_access_key_id/"
                 "aws_secret_access_key in boto3_kwargs, set the AWS_CREDENTIALS secret in "
                 "context, or configure boto3 (environment, profile or instance role)."
+            ) from exc
+        except (errors.ConnectionError, errors.HTTPClientError) as exc:
+            raise StorageError(
+                f"Cannot {action} {self._where(key)}: {type(exc).__name__}: {exc}; {self._bound()}"
             ) from exc
         except errors.BotoCoreError as exc:
             raise StorageError(f"Cannot {action} {self._where(key)}: {exc}") from exc

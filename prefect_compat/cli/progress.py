@@ -367,10 +367,14 @@ class LiveDisplay:
 class Session:
     """Everything one `prefect-compat run` observes: records, CLI overrides, the display."""
 
-    def __init__(self, display: Any, parameters: dict[str, Any], result_dir: str | None) -> None:
+    def __init__(self, display: Any, parameters: dict[str, str], result_dir: str | None) -> None:
+        from prefect_compat._config import cast_string
+
         self.display = display
-        self.parameters = parameters
+        self.raw_parameters = dict(parameters)  # as typed: str parameters get this text
+        self.parameters = {name: cast_string(raw) for name, raw in parameters.items()}
         self.used_parameters: set[str] = set()
+        self.usage_error: Exception | None = None
         self.result_dir = result_dir
         self.records: list[RunRecord] = []
         # keyed by the runner itself (one per `flow.run()`), kept alive so keys stay unique
@@ -397,9 +401,18 @@ class Session:
         return record
 
     def overrides_for(self, flow: Any) -> dict[str, Any]:
-        """The `--param` values this flow declares (they override what the script passes)."""
-        declared = {p.name for p in flow.parameters()}
-        chosen = {k: v for k, v in self.parameters.items() if k in declared}
+        """The `--param` values this flow declares, checked against it (they override what
+        the script passes). Raises ParameterError, before any task runs, for a name no
+        flow of the script declares or a value unfit for its parameter."""
+        from prefect_compat.cli._checks import ParameterError, check_parameter_values
+
+        try:
+            chosen = check_parameter_values(
+                flow, self.parameters, self.raw_parameters, _script_flows()
+            )
+        except ParameterError as exc:
+            self.usage_error = exc
+            raise
         self.used_parameters.update(chosen)
         return chosen
 
@@ -432,6 +445,14 @@ class Session:
         return 0 if ok else 1
 
 
+def _script_flows() -> list[Any]:
+    """The Flows the running script has defined at module level so far."""
+    from prefect_compat.core.flow import Flow
+
+    module = sys.modules.get("__main__")
+    return [v for v in list(getattr(module, "__dict__", {}).values()) if isinstance(v, Flow)]
+
+
 class ObservedFlowRunner(FlowRunner):
     """FlowRunner that reports to the active `Session` (and is a plain one without it)."""
 
@@ -453,8 +474,9 @@ class ObservedFlowRunner(FlowRunner):
         session = _SESSION
         handlers = list(task_runner_state_handlers or ())
         if session is not None:
-            session.apply_result_dir(self.flow)
+            # checked here, when the runner receives the flow: before any task runs
             parameters = {**(parameters or {}), **session.overrides_for(self.flow)}
+            session.apply_result_dir(self.flow)
             handlers.append(session.record_for(self).counter)
         new_state = super().run(
             state=state,

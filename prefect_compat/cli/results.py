@@ -1,11 +1,14 @@
-"""`prefect-compat results ls [DIR]` and `results show LOCATION`: browse local checkpoints.
+"""`prefect-compat results ls | show | clean`: browse and tidy local checkpoints.
 
 `ls` walks DIR (default `<home_dir>/results`, i.e. where `LocalResult()` writes) and
-lists every file newest first, skipping the `.tmp-*.part` files an interrupted atomic
-write can leave. `show` reads one location through `LocalResult.read`, so it decodes
-exactly as the engine would (and reports corrupt data the same way), with the
-`prefect` import alias installed so pickles written by Prefect-era code load.
-A rich table / pretty-print on a terminal; plain, unwrapped text otherwise.
+lists every file newest first. The `.tmp-*.part` files an interrupted atomic write
+can leave are not listed but counted, and directories it cannot read are reported
+on stderr (exit status 1). `show` reads one location through `LocalResult.read`,
+so it decodes exactly as the engine would (and reports corrupt data the same way),
+with the `prefect` import alias installed so pickles written by Prefect-era code
+load. `clean` removes the temp files older than `results.local.stale_temp_age`
+(`--dry-run` lists them). A rich table / pretty-print on a terminal; plain,
+unwrapped text otherwise.
 """
 
 from __future__ import annotations
@@ -18,9 +21,9 @@ from typing import Any
 
 import click
 
-__all__ = ["results"]
+from prefect_compat._storage.local import TEMP_PATTERN
 
-TEMP_PATTERN = ".tmp-*.part"
+__all__ = ["results"]
 
 
 def default_results_dir() -> str:
@@ -37,22 +40,40 @@ def human_size(size: float) -> str:
     return f"{size:.1f} GiB"  # pragma: no cover - loop always returns
 
 
-def checkpoint_files(root: str) -> list[tuple[str, int, float]]:
-    """(location relative to root, size, mtime) of every checkpoint file, newest first."""
-    found = []
-    for directory, dirs, files in os.walk(root):
+class Listing:
+    """What `ls` found under a root: checkpoint files, temp files, unreadable paths."""
+
+    def __init__(self) -> None:
+        self.files: list[tuple[str, int, float]] = []  # (relative location, size, mtime)
+        self.temp_files = 0
+        self.errors: list[OSError] = []
+
+
+def checkpoint_files(root: str) -> Listing:
+    """Every checkpoint file under `root` (newest first), counting what it skips."""
+    listing = Listing()
+    for directory, dirs, files in os.walk(root, onerror=listing.errors.append):
         dirs.sort()
         for name in files:
             if fnmatch.fnmatch(name, TEMP_PATTERN):
+                listing.temp_files += 1
                 continue
             path = os.path.join(directory, name)
             try:
                 info = os.stat(path)
             except FileNotFoundError:  # removed while we walked
                 continue
-            found.append((os.path.relpath(path, root), info.st_size, info.st_mtime))
-    found.sort(key=lambda item: (-item[2], item[0]))
-    return found
+            except OSError as exc:
+                listing.errors.append(exc)
+                continue
+            listing.files.append((os.path.relpath(path, root), info.st_size, info.st_mtime))
+    listing.files.sort(key=lambda item: (-item[2], item[0]))
+    return listing
+
+
+def _report_errors(errors: list[OSError]) -> None:
+    for exc in errors:
+        click.echo(f"Error: cannot read {exc.filename}: {exc.strerror or exc}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -64,20 +85,39 @@ def results() -> None:
 @click.argument("directory", required=False, metavar="[DIR]")
 def ls(directory: str | None) -> None:
     """List checkpoint files under DIR (default: ~/.prefect/results), newest first."""
-    root = os.path.abspath(os.path.expanduser(directory or default_results_dir()))
-    if not os.path.isdir(root):
-        click.echo(f"Error: no results directory at {root}", err=True)
-        sys.exit(1)
+    root = _existing_dir(directory)
+    listing = checkpoint_files(root)
     rows = [
         (location, human_size(size), datetime.fromtimestamp(mtime).isoformat(" ", "seconds"))
-        for location, size, mtime in checkpoint_files(root)
+        for location, size, mtime in listing.files
     ]
     if not rows:
         click.echo(f"No checkpoint files under {root}")
-        return
-    if sys.stdout.isatty():
+    elif sys.stdout.isatty():
         _rich_table(root, rows)
-        return
+    else:
+        _plain_table(root, rows)
+    if listing.temp_files:
+        click.echo(
+            f"Note: {listing.temp_files} temporary .tmp-*.part file(s) of unfinished writes "
+            f"not listed; remove old ones with: prefect-compat results clean {root}",
+            err=True,
+        )
+    if listing.errors:
+        _report_errors(listing.errors)
+        sys.exit(1)
+
+
+def _existing_dir(directory: str | None) -> str:
+    root = os.path.abspath(os.path.expanduser(directory or default_results_dir()))
+    if not os.path.isdir(root):
+        what = "is not a directory" if os.path.exists(root) else "does not exist"
+        click.echo(f"Error: no results directory at {root} (it {what})", err=True)
+        sys.exit(1)
+    return root
+
+
+def _plain_table(root: str, rows: list[tuple[str, str, str]]) -> None:
     click.echo(f"{len(rows)} checkpoint files under {root} (newest first)")
     width = max(len(r[0]) for r in rows)
     size_width = max(len(r[1]) for r in rows)
@@ -139,15 +179,16 @@ def _read(location: str, directory: str | None, serializer: str | None) -> tuple
 )
 def show(location: str, serializer: str | None, directory: str | None) -> None:
     """Load the value stored at LOCATION (absolute, or relative to DIR) and print it."""
+    from prefect_compat._storage.base import StorageError
     from prefect_compat.exceptions import ResultReadError
 
     try:
         result, full = _read(location, directory, serializer)
     except ValueError as exc:  # unknown serializer name
         raise click.BadParameter(str(exc), param_hint="--serializer") from exc
-    except ResultReadError as exc:
+    except (ResultReadError, StorageError) as exc:
         where = resolve_location(location, directory)
-        click.echo(f"Error: cannot load {where}: {exc}", err=True)
+        click.echo(f"Error: cannot load {where}: {' '.join(str(exc).split())}", err=True)
         sys.exit(1)
     value = result.value
     header = (
@@ -167,3 +208,57 @@ def show(location: str, serializer: str | None, directory: str | None) -> None:
 
     click.echo(header)
     click.echo(pprint.pformat(value, width=100))
+
+
+def _configured_age() -> float:
+    from prefect_compat.engine.results.local_result import _local_settings
+
+    age = _local_settings()[1]
+    return 3600.0 if age is None else float(age)
+
+
+@results.command("clean")
+@click.argument("directory", metavar="DIR")
+@click.option(
+    "--older-than",
+    type=click.FloatRange(min=0),
+    default=None,
+    metavar="SECONDS",
+    help="Age from which a temp file counts as abandoned (default: results.local."
+    "stale_temp_age, 3600).",
+)
+@click.option("--dry-run", is_flag=True, help="List what would be removed; remove nothing.")
+def clean(directory: str, older_than: float | None, dry_run: bool) -> None:
+    """Remove abandoned .tmp-*.part files (interrupted writes) under DIR.
+
+    Files younger than the age limit are kept: they may belong to a write in progress.
+    """
+    from prefect_compat._storage.local import stale_temp_files
+
+    root = _existing_dir(directory)
+    age = _configured_age() if older_than is None else older_than
+    errors: list[OSError] = []
+    found = []
+    for current, dirs, _files in os.walk(root, onerror=errors.append):
+        dirs.sort()
+        try:
+            found += sorted(stale_temp_files(current, age))
+        except OSError as exc:
+            errors.append(exc)
+    removed = 0
+    for path in found:
+        if not dry_run:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                errors.append(exc)
+                continue
+        removed += 1
+        click.echo(("would remove " if dry_run else "removed ") + path)
+    verb = "would be removed" if dry_run else "removed"
+    click.echo(f"{removed} temporary file(s) older than {age:g}s {verb} under {root}")
+    if errors:
+        _report_errors(errors)
+        sys.exit(1)

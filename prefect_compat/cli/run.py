@@ -17,7 +17,9 @@ a Result of their own keep it (their default directory stays `<home_dir>/results
 `--checkpoint` is still needed unless checkpointing is already on.
 
 Precedence: `--param` values also override the matching parameters of flows the script
-runs itself (a name no flow declares is a usage error, reported after the run);
+runs itself. They are checked when a flow's runner receives the flow, before any of
+its tasks runs (`_checks.check_parameter_values`): a name that no flow of the script
+declares, or a value that does not suit the parameter's default, is a usage error;
 `--checkpoint/--no-checkpoint` wins over the script's own `set_temporary_config`;
 `--executor` only sets the default, so a flow's own executor (`Flow(executor=...)`,
 `flow.run(executor=...)`) still wins.
@@ -29,30 +31,26 @@ import builtins
 import importlib.machinery
 import os
 import sys
-import traceback
 import types
 from typing import Any
 
 import click
 
-__all__ = ["run"]
+from prefect_compat.cli._checks import UsageFailure, describe_parameters, report_exception
+
+__all__ = ["UsageFailure", "describe_parameters", "run"]
 
 EXECUTORS = ("local", "threads", "processes", "dask")
 
 
-class UsageFailure(Exception):
-    """A usage error found after option parsing: message printed, exit code 2."""
-
-
-def _parse_params(ctx: click.Context, param: click.Parameter, values: tuple) -> dict[str, Any]:
-    from prefect_compat._config import cast_string
-
-    parsed: dict[str, Any] = {}
+def _parse_params(ctx: click.Context, param: click.Parameter, values: tuple) -> dict[str, str]:
+    """KEY=VALUE pairs as typed; `Session` casts them (and keeps the text for str params)."""
+    parsed: dict[str, str] = {}
     for item in values:
         key, sep, raw = item.partition("=")
         if not sep or not key.strip():
             raise click.BadParameter(f"expected KEY=VALUE, got {item!r}", ctx=ctx, param=param)
-        parsed[key.strip()] = cast_string(raw)
+        parsed[key.strip()] = raw
     return parsed
 
 
@@ -143,9 +141,10 @@ def _exec_script(path: str, code: Any, argv: list[str]) -> tuple[Any, int]:
         if not isinstance(exc.code, int):
             print(exc.code, file=sys.stderr)
         return module, exc.code if isinstance(exc.code, int) else 1
-    except Exception as exc:  # noqa: BLE001 - the user's script failed: show it, exit 1
-        tb = exc.__traceback__
-        traceback.print_exception(type(exc), exc, tb.tb_next if tb else None)
+    except UsageFailure:  # e.g. a --param the flow the script runs does not declare
+        raise
+    except Exception as exc:  # noqa: BLE001 - the user's script failed: report it, exit 1
+        report_exception(exc, path)
         return module, 1
     return module, 0
 
@@ -181,14 +180,6 @@ def _pick_flow(defined: list[tuple[str, Any]], name: str | None, path: str) -> A
     return defined[0][1]
 
 
-def describe_parameters(flow: Any) -> str:
-    parts = [
-        f"{p.name} (required)" if p.required else f"{p.name} (default {p.default!r})"
-        for p in sorted(flow.parameters(), key=lambda p: p.name)
-    ]
-    return ", ".join(parts) if parts else "none"
-
-
 def _check_parameters(flow: Any, params: dict[str, Any]) -> None:
     declared = {p.name: p for p in flow.parameters()}
     unknown = sorted(set(params) - set(declared))
@@ -221,8 +212,10 @@ def _unused_parameters(session: Any) -> None:
 def _run_flow(flow: Any, params: dict[str, Any]) -> int:
     try:
         flow.run(parameters=params)
-    except Exception:  # noqa: BLE001 - e.g. a cycle found at run time: show it, exit 1
-        traceback.print_exc()
+    except UsageFailure:
+        raise
+    except Exception as exc:  # noqa: BLE001 - e.g. a cycle found at run time: report, exit 1
+        report_exception(exc)
         return 1
     return 0
 
@@ -248,8 +241,10 @@ def _run_script(opts: dict[str, Any]) -> int:
             if status == 0 and (opts["flow"] is not None or not ran):
                 flow = _pick_flow(_defined_flows(module), opts["flow"], opts["script"])
                 if flow not in ran:
-                    _check_parameters(flow, opts["params"])
-                    status = _run_flow(flow, opts["params"])
+                    _check_parameters(flow, session.parameters)
+                    status = _run_flow(flow, session.overrides_for(flow))
+            if session.usage_error is not None:  # even if the script caught it
+                raise session.usage_error
             if status == 0:
                 _unused_parameters(session)
         finally:

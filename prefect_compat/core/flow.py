@@ -101,6 +101,9 @@ class Flow:
         self.run_config = run_config
         self.storage = storage
         self.environment = environment
+        from prefect_compat.engine.result.base import check_result_argument
+
+        check_result_argument(result, f"Flow {name!r}")  # refuse a class or name now
         if result_handler is not None:
             from prefect_compat._compat.handlers import accept_result_handler
 
@@ -540,6 +543,18 @@ class Flow:
         if any(not e.tasks <= self.tasks for e in self.edges):
             raise ValueError("Some edges refer to tasks not contained in this flow.")
         compile_graph(self)
+
+    def visualize(
+        self,
+        flow_state: Any = None,
+        filename: str | None = None,
+        format: str | None = None,  # noqa: A002 - Prefect's public argument name
+        horizontal: bool = False,
+    ) -> Any:
+        """Draw the flow with graphviz (the `viz` extra); see `core/_visualize.py`."""
+        from prefect_compat.core._visualize import visualize
+
+        return visualize(self, flow_state, filename, format, horizontal)
 
     def run(
         self,

@@ -15,6 +15,8 @@ Hooks other modules rely on:
   `_exclude_from_terminal`  resource-manager tasks set it; Flow.reference_tasks skips them
   `_run_spec`               the cached `RunSpec` (class attribute; per instance for
                             FunctionTask)
+  `_logger_name`            the name the task was built with; `task.logger` is
+                            `prefect.<that name>` (copies keep it, as in Prefect)
 New tasks are reported to an open `case` / resource block by `Flow.add_task`.
 """
 
@@ -24,6 +26,7 @@ import copy
 import datetime
 import enum
 import inspect
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Callable, ClassVar
 
@@ -106,6 +109,25 @@ def _moved_parameter() -> type:
     return Parameter
 
 
+class _TaskLogger:
+    """`task.logger`: the `prefect.<task name>` logger, looked up on first use, then kept.
+
+    Prefect builds it in `Task.__init__` from the name the task was built with, so a
+    renamed copy still logs under the original name; we record that name there and look
+    the logger up lazily, once per task (never per run). A non-data descriptor: the
+    logger lands in the instance dict, so `task.logger = other` works as in Prefect.
+    """
+
+    def __get__(self, task: Any, owner: Any = None) -> Any:
+        if task is None:
+            return self
+        from prefect_compat.utilities.logging import get_logger
+
+        logger = get_logger(task.__dict__.get("_logger_name") or task.name)
+        task.__dict__["logger"] = logger
+        return logger
+
+
 class Task(TaskV2, metaclass=TaskMetaclass):
     """A unit of work: subclass it and implement `run()`, or use the `@task` decorator.
 
@@ -116,6 +138,7 @@ class Task(TaskV2, metaclass=TaskMetaclass):
     _run_spec: ClassVar[RunSpec]
     _origin: tuple[int, str] | None = None
     _exclude_from_terminal: bool = False
+    logger: logging.Logger = _TaskLogger()  # type: ignore[assignment]  # lazy, see _TaskLogger
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -155,6 +178,7 @@ class Task(TaskV2, metaclass=TaskMetaclass):
         result_handler: Any = None,
     ) -> None:
         self.name = name or type(self).__name__
+        self._logger_name = self.name
         self.slug = slug
         self.tags = initial_tags(tags)
         self.max_retries, self.retry_delay, self.retry_on, self.timeout = retry_settings(
@@ -170,6 +194,9 @@ class Task(TaskV2, metaclass=TaskMetaclass):
         self.cache_validator = cache_validator_for(cache_for, cache_validator)
         self.cache_key = cache_key
         self.checkpoint = checkpoint
+        from prefect_compat.engine.result.base import check_result_argument
+
+        check_result_argument(result, f"Task {self.name!r}")  # refuse a class or name now
         if result_handler is not None:
             from prefect_compat._compat.handlers import accept_result_handler
 
@@ -378,9 +405,12 @@ class Task(TaskV2, metaclass=TaskMetaclass):
         return (self[i] for i in range(self.nout))
 
     def __getitem__(self, key: Any) -> Task:
+        from prefect_compat._compat.era import legacy_013
         from prefect_compat.tasks.core.operators import GetItem
 
-        return GetItem(name=f"{self.name}[{key!r}]").bind(self, key)
+        # 1.x names the task after the expression (`pair[0]`); 0.13 left it "GetItem"
+        name = None if legacy_013() else f"{self.name}[{key!r}]"
+        return GetItem(name=name).bind(self, key)
 
     def __or__(self, other: Any) -> Any:
         other = _as_task(other)

@@ -12,7 +12,8 @@ every run, and a `task_runner_cls` subclass has its overrides called per task ru
 
 from __future__ import annotations
 
-from typing import Any, Iterable, NamedTuple
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator, NamedTuple
 
 from prefect_compat import context as prefect_context
 from prefect_compat._engine import flow_run, hooks
@@ -22,6 +23,7 @@ from prefect_compat.engine import get_default_task_runner_class
 from prefect_compat.engine.runner import ENDRUN, Runner, call_state_handlers
 from prefect_compat.engine.state import Mapped, State
 from prefect_compat.engine.task_runner import TaskRunner
+from prefect_compat.utilities.logging import get_logger
 
 __all__ = [
     "ENDRUN",
@@ -51,7 +53,8 @@ def flow_hooks(runner: Any) -> FlowHooks:
     """What the engine needs to know about `runner` (any object with Prefect's `run`)."""
     if isinstance(runner, FlowRunner):
         return runner._hooks()
-    return FlowHooks(runner, frozenset({"run"}), TaskRunner, frozenset())
+    logger = get_logger(type(runner).__name__)
+    return FlowHooks(runner, frozenset({"run"}), TaskRunner, frozenset(), logger)
 
 
 class FlowRunner(Runner):
@@ -69,7 +72,9 @@ class FlowRunner(Runner):
 
     def _hooks(self) -> FlowHooks:
         cls = self.task_runner_cls
-        return FlowHooks(self, self._overridden(FlowRunner), cls, _task_runner_names(cls))
+        names = self._overridden(FlowRunner)
+        task_logger = get_logger(cls.__name__ if isinstance(cls, type) else "TaskRunner")
+        return FlowHooks(self, names, cls, _task_runner_names(cls), self.logger, task_logger)
 
     def _flow_run(self, executor: Any = None) -> FlowRun:
         return FlowRun(self.flow, self._hooks(), executor)
@@ -104,7 +109,7 @@ class FlowRunner(Runner):
         """The flow's own state handlers, then its `on_failure` on a failed state."""
         return flow_run.call_runner_target_handlers(self._flow_run(), old_state, new_state)
 
-    def initialize_run(  # noqa: PLR0913 - Prefect's signature
+    def initialize_run(  # type: ignore[override]  # noqa: PLR0913 - Prefect's signature
         self,
         state: State | None,
         task_states: dict,
@@ -156,6 +161,14 @@ class FlowRunner(Runner):
             task_runner_state_handlers=task_runner_state_handlers,
             executor=executor,
         )
+
+    @contextmanager
+    def check_for_cancellation(self) -> Iterator[None]:
+        """Held while the tasks of a pass run; a subclass may stop the run from here.
+
+        The stock runner has nothing to watch (local runs are cancelled by the user).
+        """
+        yield
 
     def determine_final_state(
         self,

@@ -13,11 +13,12 @@ from __future__ import annotations
 import difflib
 import functools
 import warnings
+from collections.abc import Sequence
 from typing import Any, Callable, ClassVar, Iterable
 
 from prefect_compat import _context
 from prefect_compat.engine.signals import ENDRUN, PAUSE, PrefectStateSignal
-from prefect_compat.engine.state import Failed
+from prefect_compat.engine.state import Failed, Pending, State
 from prefect_compat.utilities.logging import get_logger
 
 __all__ = ["ENDRUN", "Runner", "call_state_handlers"]
@@ -30,9 +31,12 @@ class Runner:
     _hook_names: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, state_handlers: Iterable[Callable] | None = None) -> None:
-        if state_handlers is not None and isinstance(state_handlers, (str, bytes)):
+        if state_handlers is not None and (
+            not isinstance(state_handlers, Sequence) or isinstance(state_handlers, (str, bytes))
+        ):
             raise TypeError("state_handlers should be iterable.")
-        self.state_handlers = list(state_handlers or [])
+        # The sequence given is kept as it is (a tuple stays the same tuple), as in Prefect.
+        self.state_handlers = state_handlers if state_handlers is not None else []
         self.logger = get_logger(type(self).__name__)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -55,6 +59,12 @@ class Runner:
 
     def __repr__(self) -> str:
         return f'<"{type(self).__name__}">'
+
+    def initialize_run(self, state: State | None, context: dict[str, Any]) -> Any:
+        """The state a run starts from: meta states unwrapped, None as Pending()."""
+        while state is not None and state.is_meta_state():
+            state = state.state  # type: ignore[attr-defined]
+        return (state if state is not None else Pending()), context
 
     def call_runner_target_handlers(self, old_state: Any, new_state: Any) -> Any:
         """Hook for subclasses: the runner's target (flow or task) handlers."""

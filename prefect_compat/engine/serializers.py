@@ -29,6 +29,7 @@ __all__ = [
     "PickleSerializer",
     "Serializer",
     "get_serializer",
+    "resolve_serializer",
 ]
 
 _COMPRESSION_MODULES = ("bz2", "gzip", "lzma", "zlib")
@@ -298,6 +299,7 @@ class CompressedSerializer(Serializer):
 _BY_NAME: Dict[str, Callable[[], Serializer]] = {
     "pickle": PickleSerializer,
     "json": JSONSerializer,
+    "datetime": DateTimeSerializer,
     "compressed/pickle": lambda: CompressedSerializer(PickleSerializer(), format="lzma"),
     "compressed/json": lambda: CompressedSerializer(JSONSerializer(), format="lzma"),
 }
@@ -310,3 +312,33 @@ def get_serializer(name: str) -> Serializer:
         valid = ", ".join(repr(n) for n in sorted(_BY_NAME))
         raise ValueError(f"Unknown serializer name {name!r}; valid names are {valid}.")
     return factory()
+
+
+def _valid_names() -> str:
+    return ", ".join(repr(n) for n in sorted(_BY_NAME))
+
+
+def resolve_serializer(value: Any) -> Any:
+    """`value` as a serializer: an instance as is, a name through `get_serializer`.
+
+    Runs when a Result is built, so a wrong `serializer=` fails there and not at the
+    first checkpoint. An object counts as a serializer when it is a `Serializer` or
+    has callable `serialize` and `deserialize` (duck typing, as Prefect allows).
+    """
+    if isinstance(value, str):
+        return get_serializer(value)
+    if isinstance(value, Serializer):
+        return value
+    if isinstance(value, type):
+        hint = f"pass an instance, e.g. serializer={value.__name__}()"
+        raise ValueError(
+            f"serializer= got the class {value.__name__}; {hint}, or a name: {_valid_names()}."
+        )
+    if callable(getattr(value, "serialize", None)) and callable(
+        getattr(value, "deserialize", None)
+    ):
+        return value
+    raise ValueError(
+        f"serializer= must be a Serializer instance (e.g. JSONSerializer()) or one of the "
+        f"names {_valid_names()}; got {type(value).__name__} ({value!r:.60})."
+    )

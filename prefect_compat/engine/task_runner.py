@@ -10,18 +10,19 @@ that overrides one gets it called at that point of every run; see `_engine/hooks
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any, Iterator, MutableMapping, NamedTuple
 
 from prefect_compat import _context
-from prefect_compat._engine import attempt, flow_run, hooks
+from prefect_compat._engine import flow_run, hooks
 from prefect_compat._engine.plan import Hooks, direct_plan
 from prefect_compat._engine.taskrun import EndRun, TaskRun, transition
+from prefect_compat.engine.result.base import Result
 from prefect_compat.engine.runner import ENDRUN, Runner, call_state_handlers
-from prefect_compat.engine.state import Failed, Looped, Pending, Retrying, State
+from prefect_compat.engine.state import Failed, Looped, Paused, Pending, Resume, Retrying, State
+from prefect_compat.utilities.logging import get_logger
 
 __all__ = ["ENDRUN", "TaskRunner", "TaskRunnerInitializeResult", "call_state_handlers"]
-
-_HANDLER_HOOKS = frozenset({"call_runner_target_handlers", "handle_state_change"})
 
 
 class TaskRunnerInitializeResult(NamedTuple):
@@ -59,8 +60,13 @@ class TaskRunner(Runner):
 
     def __init__(self, task: Any, state_handlers: Any = None, flow_result: Any = None) -> None:
         super().__init__(state_handlers)
+        self.context = _context.flatten()
         self.task = task
         self.flow_result = flow_result
+        if task.result is not None:
+            self.result = task.result
+        else:
+            self.result = flow_result.copy() if flow_result is not None else Result()
         self._plan: Any = None
 
     def __repr__(self) -> str:
@@ -98,19 +104,29 @@ class TaskRunner(Runner):
 
     # -- the pipeline steps, callable one by one ----------------------------------------
     def _direct_plan(self) -> Any:
-        """The plan the methods below run steps on (built once per runner)."""
+        """The plan the methods below run steps on (built once per runner).
+
+        Its state changes go through `self.handle_state_change`, as a decorated
+        Prefect method's do (so a handler's error ends in ENDRUN(Failed(...))).
+        """
         if self._plan is None:
-            handler_hooks = self._overridden(TaskRunner) & _HANDLER_HOOKS
-            found = Hooks(self, handler_hooks, tuple(self.state_handlers), None)
+            found = Hooks(self, frozenset({"handle_state_change"}), (), None)
             self._plan = direct_plan(self.task, self.flow_result, found)
         return self._plan
 
     def _step(
-        self, name: str, state: State, upstream: dict | None = None, inputs: dict | None = None
+        self,
+        name: str,
+        state: State,
+        upstream: dict | None = None,
+        inputs: dict | None = None,
+        returns: bool = False,
     ) -> TaskRun:
         """Run the engine's step `name` on a one-off TaskRun, as a decorated method.
 
-        Handlers fire on a change of state; ENDRUN(state) if the step ends the run.
+        Handlers fire on a change of state. A step that ends the run raises
+        ENDRUN(state), unless `returns`: Prefect's method returns that state instead
+        (a cache or target hit is only acted on by the steps after it).
         """
         current = hooks.calling_run()
         plan: Any
@@ -128,7 +144,8 @@ class TaskRunner(Runner):
         except EndRun as stop:
             if stop.state is not run.state:
                 transition(run, stop.state)
-            raise ENDRUN(run.state) from None
+            if not returns:
+                raise ENDRUN(run.state) from None
         except Exception as exc:  # noqa: BLE001 - as Prefect's decorator: errors become Failed
             if _context.get("raise_on_exception"):
                 raise
@@ -137,17 +154,35 @@ class TaskRunner(Runner):
         return run
 
     def initialize_run(self, state: State | None, context: dict) -> TaskRunnerInitializeResult:
-        """The state to start from; the run's keys set in `context` (in place, as Prefect)."""
+        """The state to start from; the run's keys set in `context` (in place, as Prefect).
+
+        The run count follows the state (a Retrying one's attempt + 1), loop keys come
+        from a retried loop's state, and `resume` from a Resume state.
+        """
         if context is None:
             raise TypeError("TaskRunner.initialize_run needs a context dict to fill.")
-        frame = attempt.start_frame(self._direct_plan(), state, context.get("map_index"))
-        for key in ("task_run_count", "task_name", "task_tags", "logger"):
-            context[key] = frame[key]
+        state, context = super().initialize_run(state, context)
+        if isinstance(state, Retrying):
+            context["task_run_count"] = (state.run_count or 1) + 1
+        else:
+            context["task_run_count"] = state.context.get("task_run_count", 1)
+        loop_count = state.context.pop("_loop_count", None)
+        if loop_count is not None:
+            context["task_loop_count"] = loop_count
+            context["task_loop_result"] = state.context.pop("_loop_result", state.result)
+        if isinstance(state, Resume) or (
+            isinstance(state, Paused)
+            and state.start_time is not None
+            and state.start_time <= datetime.now(timezone.utc)
+        ):
+            context["resume"] = True
+        context["task_name"] = self.task.name
+        context["task_tags"] = self.task.tags
         context.setdefault("checkpointing", _checkpointing(context))
-        for key in ("resume", "task_loop_count", "task_loop_result"):
-            if key in frame and (key != "task_loop_count" or isinstance(state, Retrying)):
-                context[key] = frame[key]
-        return TaskRunnerInitializeResult(state if state is not None else Pending(), context)
+        full_name = context.get("task_full_name")
+        mapped = isinstance(context.get("map_index"), int) and full_name
+        context["logger"] = get_logger(full_name if mapped else self.task.name)
+        return TaskRunnerInitializeResult(state, context)
 
     def check_task_is_ready(self, state: State) -> State:
         return self._step("check_task_is_ready", state).state
@@ -176,18 +211,24 @@ class TaskRunner(Runner):
         return self._step("get_task_inputs", state, upstream_states).inputs
 
     def set_task_run_name(self, task_inputs: dict) -> None:
+        """`task_run_name` rendered into the current context (not decorated: errors raise)."""
         if self.task.task_run_name:
-            self._step("set_task_run_name", Pending(), inputs=task_inputs)
+            view: Any = _ContextView()
+            run = TaskRun(self._direct_plan(), Pending(), {}, view)
+            run.raw_inputs = {key: result.value for key, result in task_inputs.items()}
+            hooks.STOCK["set_task_run_name"](run)
 
     def check_target(self, state: State, inputs: dict) -> State:
         if not self.task.target:
             return state
-        return self._step("check_target", state, inputs=inputs).state
+        return self._step("check_target", state, inputs=inputs, returns=True).state
 
     def check_task_is_cached(self, state: State, inputs: dict) -> State:
-        return self._step("check_task_is_cached", state, inputs=inputs).state
+        return self._step("check_task_is_cached", state, inputs=inputs, returns=True).state
 
     def set_task_to_running(self, state: State, inputs: dict) -> State:
+        if not isinstance(state, Pending):  # Cached and Mapped too: only Pending states start
+            raise ENDRUN(state)
         return self._step("set_task_to_running", state, inputs=inputs).state
 
     def get_task_run_state(self, state: State, inputs: dict) -> State:

@@ -1,4 +1,10 @@
-"""`prefect.tasks`: the Task base class plus the `core` and `control_flow` task packages.
+"""`prefect.tasks`: the Task base class and the task packages prefect-compat provides.
+
+Provided: `core`, `control_flow`, `secrets`, and from Prefect's task library the pieces
+that run locally: `shell`, `database` (SQLite), `files`, `notifications` and `prefect`
+(flow-run tasks, which fail clearly without a backend). The rest of Prefect's task
+library (aws, gcp, snowflake, ...) is out of scope: importing it raises
+ModuleNotFoundError saying so.
 
 Subpackages load on first attribute access, so importing one task module does not
 import the others. Prefect 2.x names live here too: `task` (the one decorator) and

@@ -144,10 +144,19 @@ class RunnerLine:
     """
 
     __slots__ = ("logger", "template")
+    _by_logger: dict[str, RunnerLine] = {}  # noqa: RUF012 - one maker per logger name
 
     def __init__(self, logger: logging.Logger) -> None:
         self.logger = logger
         self.template: dict[str, Any] | None = None
+
+    @classmethod
+    def of(cls, logger: logging.Logger) -> RunnerLine:
+        """The shared maker for `logger` (templates are built once per logger)."""
+        line = cls._by_logger.get(logger.name)
+        if line is None or line.logger is not logger:
+            line = cls._by_logger[logger.name] = cls(logger)
+        return line
 
     def _template(self) -> dict[str, Any]:
         probe = self.logger.makeRecord(

@@ -186,7 +186,8 @@ class TestS3Storage(StorageContract):
         for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
             monkeypatch.delenv(name)
         storage = S3Storage(s3_bucket, boto3_kwargs={"endpoint_url": s3_server})
-        with pytest.raises(StorageError, match=r"key 'c\.bin': Unable to locate credentials"):
+        expected = r"key 'c\.bin' at http://127\.0\.0\.1:\d+: Unable to locate credentials"
+        with pytest.raises(StorageError, match=expected):
             storage.write_bytes("c.bin", b"1")
         with pytest.raises(StorageError, match="AWS_CREDENTIALS secret"):
             storage.read_bytes("c.bin")
@@ -270,7 +271,8 @@ class TestGCSStorage(StorageContract):
         monkeypatch.delenv("STORAGE_EMULATOR_HOST", raising=False)
         monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "missing.json"))
         storage = GCSStorage("results", project="p")
-        with pytest.raises(StorageError, match=r"blob 'c\.bin': DefaultCredentialsError") as info:
+        expected = r"blob 'c\.bin' at https://storage\.googleapis\.com: DefaultCredentialsError"
+        with pytest.raises(StorageError, match=expected) as info:
             storage.read_bytes("c.bin")
         assert "GCP_CREDENTIALS secret" in str(info.value)
 

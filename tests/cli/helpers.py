@@ -6,6 +6,7 @@ home), no user/backend config file, and the repository on PYTHONPATH.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import subprocess
 import sys
@@ -46,6 +47,24 @@ class CLI:
             check=False,
         )
 
+    def bound_by_permissions(self, *args: str) -> subprocess.CompletedProcess:
+        """Like calling the CLI, but file permissions apply even when the tests run as root.
+
+        Root reads everything through CAP_DAC_OVERRIDE / CAP_DAC_READ_SEARCH; the child
+        drops both from its capability bounding set before exec, so a 0o000 directory
+        is unreadable to it as it would be to any other user.
+        """
+        return subprocess.run(
+            [sys.executable, "-m", "prefect_compat", *map(str, args)],
+            cwd=str(self.cwd),
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            preexec_fn=_drop_permission_override if os.geteuid() == 0 else None,
+        )
+
     def python(self, code: str) -> subprocess.CompletedProcess:
         return subprocess.run(
             [sys.executable, "-c", code],
@@ -60,3 +79,14 @@ class CLI:
 
 def script(name: str) -> str:
     return str(SCRIPTS / name)
+
+
+PR_CAPBSET_DROP = 24
+CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 1, 2
+
+
+def _drop_permission_override() -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
+        if libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")

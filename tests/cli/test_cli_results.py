@@ -44,6 +44,8 @@ def test_ls_lists_checkpoints_newest_first_and_skips_temp_files(cli, tmp_path):
     assert rows[2][1] == f"{size} B"
     assert rows[0][2].startswith("2023-11-1")  # local time of 1_700_000_300
     assert ".tmp-" not in proc.stdout
+    assert "Note: 1 temporary .tmp-*.part file(s) of unfinished writes not listed" in (proc.stderr)
+    assert f"prefect-compat results clean {root}" in proc.stderr
 
 
 def test_ls_defaults_to_home_dir_results(cli):

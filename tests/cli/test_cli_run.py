@@ -240,11 +240,15 @@ def test_missing_required_param_is_a_usage_error(cli, tmp_path):
     )
 
 
-def test_unknown_param_for_a_flow_the_script_runs_is_reported(cli):
+def test_unknown_param_for_a_flow_the_script_runs_stops_it_before_any_task(cli):
     proc = cli("run", script("runs_itself.py"), "--param", "zzz=1")
     assert proc.returncode == 2
-    assert "--param 'zzz' matched no parameter of the flows the script ran" in proc.stderr
-    assert "'runs-itself': n (default 2)" in proc.stderr
+    assert proc.stderr.splitlines() == [
+        "Error: --param 'zzz' matched no parameter of flow 'runs-itself' (its parameters "
+        "are: n (default 2)) or of another flow the script defines; nothing was run."
+    ]
+    assert "total:" not in proc.stdout  # the script's flow.run() raised: nothing ran
+    assert [p for p in cli.results.rglob("*") if p.is_file()] == []  # no checkpoint written
 
 
 def test_malformed_param_is_a_usage_error(cli):

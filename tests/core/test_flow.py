@@ -10,6 +10,7 @@ import prefect_compat
 from prefect_compat import Flow, Parameter, Task, task
 from prefect_compat._engine.graph import FlowCycleError, compile_graph
 from prefect_compat.core import Edge
+from prefect_compat.engine.results import PrefectResult
 from prefect_compat.tasks.core import collections as ct
 from prefect_compat.tasks.core.constants import Constant
 from prefect_compat.utilities.collections import OrderedSet
@@ -34,6 +35,7 @@ def test_constructor_and_repr():
     def on_failure(flow, state):
         return None
 
+    result = PrefectResult()
     flow = Flow(
         "f",
         tasks=[a],
@@ -44,7 +46,7 @@ def test_constructor_and_repr():
         executor="ex",
         storage="st",
         run_config="rc",
-        result="res",
+        result=result,
         terminal_state_handler=handler,
     )
     assert repr(flow) == '<Flow: name="f">'
@@ -52,7 +54,7 @@ def test_constructor_and_repr():
     assert flow.reference_tasks() == {a}
     assert flow.state_handlers[0] is handler and len(flow.state_handlers) == 2
     assert (flow.executor, flow.storage, flow.run_config) == ("ex", "st", "rc")
-    assert (flow.result, flow.result_handler, flow.schedule) == ("res", None, None)
+    assert (flow.result, flow.result_handler, flow.schedule) == (result, None, None)
     assert flow.terminal_state_handler is handler
 
 

@@ -19,7 +19,7 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any, Callable, TypeVar, Union
 
-from prefect_compat.engine.serializers import PickleSerializer, Serializer
+from prefect_compat.engine.serializers import PickleSerializer, Serializer, resolve_serializer
 
 __all__ = [
     "NoResult",
@@ -69,10 +69,13 @@ class Result(ResultInterface):
         self,
         value: Any = None,
         location: Location = None,
-        serializer: Serializer | None = None,
+        serializer: Serializer | str | None = None,
     ) -> None:
         self.value = value
-        self.serializer = PickleSerializer() if serializer is None else serializer
+        # a name ("json", "compressed/pickle") resolves here; a non-serializer is refused
+        self.serializer = (
+            PickleSerializer() if serializer is None else resolve_serializer(serializer)
+        )
         if location is None or isinstance(location, str):
             self.location = location
         elif isinstance(location, os.PathLike):
@@ -160,6 +163,31 @@ def at_target(result: Result, target: Any) -> Result:
     else:
         new.location = target
     return new
+
+
+def check_result_argument(value: Any, owner: str, argument: str = "result") -> Any:
+    """`value` if it can be a Task's or Flow's Result (None or a Result instance).
+
+    Called when the Task or Flow is built, so `result=LocalResult` (the class) or
+    `result="local"` fails at the user's line instead of after the task has run.
+    """
+    if value is None or isinstance(value, Result):
+        return value
+    if isinstance(value, type):
+        example = f"{value.__name__}(...)" if issubclass(value, Result) else "LocalResult(...)"
+        got = f"the class {value.__name__}"
+    elif isinstance(value, (str, bytes, os.PathLike)):
+        example = "LocalResult(dir=...)"
+        got = f"the {type(value).__name__} {value!r}"
+    else:
+        example = "LocalResult(dir=...)"
+        got = f"a value of type {type(value).__name__}"
+        if callable(getattr(value, "write", None)) and callable(getattr(value, "read", None)):
+            example += " (a 0.10-style result handler goes in result_handler=)"
+    raise TypeError(
+        f"{owner}: {argument}= expects a Result instance, got {got}. Pass an instance, "
+        f"e.g. {argument}={example}."
+    )
 
 
 def _public(attrs: dict[str, Any]) -> dict[str, Any]:

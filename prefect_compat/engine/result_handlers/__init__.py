@@ -1,18 +1,29 @@
 """`prefect.engine.result_handlers` (0.13): the 0.10-era handlers, superseded by Results.
 
 Given to a Task or Flow, each becomes its Result (see `_compat/handlers.py` and
-docs/migration.md). Cloud handlers import their SDK only when used.
+docs/migration.md). Each handler's module loads on first use, so a flow that only
+uses LocalResultHandler never imports the S3 or GCS storage code; cloud handlers
+import their SDK only when they read or write.
 """
 
-from prefect_compat.engine.result_handlers.constant_result_handler import ConstantResultHandler
-from prefect_compat.engine.result_handlers.gcs_result_handler import GCSResultHandler
-from prefect_compat.engine.result_handlers.json_result_handler import JSONResultHandler
-from prefect_compat.engine.result_handlers.local_result_handler import LocalResultHandler
-from prefect_compat.engine.result_handlers.result_handler import ResultHandler
-from prefect_compat.engine.result_handlers.s3_result_handler import S3ResultHandler
-from prefect_compat.engine.result_handlers.secret_result_handler import SecretResultHandler
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_MODULES = {
+    "AzureResultHandler": "azure_result_handler",
+    "ConstantResultHandler": "constant_result_handler",
+    "GCSResultHandler": "gcs_result_handler",
+    "JSONResultHandler": "json_result_handler",
+    "LocalResultHandler": "local_result_handler",
+    "ResultHandler": "result_handler",
+    "S3ResultHandler": "s3_result_handler",
+    "SecretResultHandler": "secret_result_handler",
+}
 
 __all__ = [
+    "AzureResultHandler",
     "ConstantResultHandler",
     "GCSResultHandler",
     "JSONResultHandler",
@@ -21,3 +32,16 @@ __all__ = [
     "S3ResultHandler",
     "SecretResultHandler",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

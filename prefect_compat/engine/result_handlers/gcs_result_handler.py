@@ -8,12 +8,14 @@ imported on first use.
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prefect_compat import _context
 from prefect_compat._compat.handlers import dated_key, pickle_bytes, read_pickle, secret_value
-from prefect_compat._storage.gcs import GCSStorage
 from prefect_compat.engine.result_handlers.result_handler import ResultHandler
+
+if TYPE_CHECKING:
+    from prefect_compat._storage.gcs import GCSStorage
 
 __all__ = ["GCSResultHandler"]
 
@@ -30,6 +32,8 @@ class GCSResultHandler(ResultHandler):
         self.credentials_secret = credentials_secret
 
     def _storage(self) -> GCSStorage:
+        from prefect_compat._storage.gcs import GCSStorage  # the backend loads when used
+
         store: GCSStorage | None = self.__dict__.get("_store")
         if store is None or store.bucket != self.bucket:
             if not self.bucket:

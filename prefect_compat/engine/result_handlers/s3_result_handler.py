@@ -7,11 +7,13 @@ credentials and error messages are the same; boto3 is imported on first use.
 from __future__ import annotations
 
 import base64
-from typing import Any, Dict
+from typing import TYPE_CHECKING, Any, Dict
 
 from prefect_compat._compat.handlers import dated_key, pickle_bytes, read_pickle, secret_value
-from prefect_compat._storage.s3 import S3Storage
 from prefect_compat.engine.result_handlers.result_handler import ResultHandler
+
+if TYPE_CHECKING:
+    from prefect_compat._storage.s3 import S3Storage
 
 __all__ = ["S3ResultHandler"]
 
@@ -37,6 +39,8 @@ class S3ResultHandler(ResultHandler):
         self.boto3_kwargs = boto3_kwargs or {}
 
     def _storage(self) -> S3Storage:
+        from prefect_compat._storage.s3 import S3Storage  # the backend loads when used
+
         kwargs = dict(self.boto3_kwargs)
         if self.aws_credentials_secret:
             for name in _KEY_ARGS:

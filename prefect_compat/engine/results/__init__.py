@@ -10,6 +10,7 @@ import importlib
 from typing import Any
 
 _MODULES = {
+    "AzureResult": "azure_result",
     "ConstantResult": "constant_result",
     "GCSResult": "gcs_result",
     "LocalResult": "local_result",
@@ -20,6 +21,7 @@ _MODULES = {
 }
 
 __all__ = [
+    "AzureResult",
     "ConstantResult",
     "GCSResult",
     "LocalResult",

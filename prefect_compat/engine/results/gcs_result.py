@@ -2,8 +2,13 @@
 
 Storage, credentials and error translation live in `_storage/gcs.py`; the
 format -> serialize -> store sequence lives in `_storage/result_io.py`. This class
-only holds the bucket (public, so it takes part in equality) and builds the
-Storage, which copies of this Result share until the bucket changes.
+only holds the settings (public, so they take part in equality) and builds the
+Storage, which copies of this Result share until a setting changes.
+
+`project`, `timeout` and `retry` are ours (Prefect's GCSResult takes only `bucket`):
+every blob call is bounded by `timeout` (seconds, or a `(connect, read)` pair) and
+`retry` (a `google.api_core.retry.Retry`, or None for a single attempt), which
+default to the `[results.gcs]` config section.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from prefect_compat._storage import result_io
-from prefect_compat._storage.gcs import GCSStorage
+from prefect_compat._storage.gcs import FROM_CONFIG, GCSStorage
 from prefect_compat.engine.result.base import Result
 
 __all__ = ["GCSResult"]
@@ -25,19 +30,37 @@ class GCSResult(Result):
     application default credentials.
     """
 
-    def __init__(self, bucket: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        bucket: str | None = None,
+        project: str | None = None,
+        timeout: Any = FROM_CONFIG,
+        retry: Any = FROM_CONFIG,
+        **kwargs: Any,
+    ) -> None:
         self.bucket = bucket
+        self.project = project
+        self.timeout = timeout
+        self.retry = retry
         super().__init__(**kwargs)
 
     def _storage(self) -> GCSStorage:
         store: GCSStorage | None = self.__dict__.get("_store")
-        if store is None or store.bucket != self.bucket:
+        if (
+            store is None
+            or store.bucket != self.bucket
+            or store.project != self.project
+            or store.timeout is not self.timeout
+            or store.retry is not self.retry
+        ):
             if not self.bucket:
                 raise ValueError(
                     "GCSResult has no bucket to read from or write to: pass one, e.g. "
                     "GCSResult(bucket='my-results')."
                 )
-            store = self._store = GCSStorage(self.bucket)
+            store = self._store = GCSStorage(
+                self.bucket, project=self.project, timeout=self.timeout, retry=self.retry
+            )
         return store
 
     @property

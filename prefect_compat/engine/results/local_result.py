@@ -36,13 +36,21 @@ def _resolve_dir(dir: str | None) -> str:
     return dir
 
 
-def _fsync_enabled() -> bool:
-    """`results.local.fsync` from the live config (plain dict reads: this runs per write)."""
+def _local_settings() -> tuple[bool, float | None]:
+    """`results.local.fsync` and `.stale_temp_age` from the live config.
+
+    Plain dict reads: this runs per write. A stale_temp_age that is not a positive
+    number (false, 0) turns the automatic sweep of abandoned temp files off.
+    """
     from prefect_compat.configuration import config
 
     section = dict.get(config, "results")
     local = dict.get(section, "local") if isinstance(section, dict) else None
-    return isinstance(local, dict) and dict.get(local, "fsync") is True
+    if not isinstance(local, dict):
+        return False, None
+    age = dict.get(local, "stale_temp_age")
+    valid = isinstance(age, (int, float)) and not isinstance(age, bool) and age > 0
+    return dict.get(local, "fsync") is True, age if valid else None
 
 
 class LocalResult(Result):
@@ -63,7 +71,8 @@ class LocalResult(Result):
         return os.path.join(self.dir, f"prefect-result-{stamp.strip('-')}-{uuid.uuid4().hex[:8]}")
 
     def _storage(self) -> LocalStorage:
-        return LocalStorage(self.dir, fsync=_fsync_enabled())
+        fsync, stale_after = _local_settings()
+        return LocalStorage(self.dir, fsync=fsync, stale_after=stale_after)
 
     def write(self, value_: Any, **kwargs: Any) -> LocalResult:
         """Store `value_` at the formatted location; the copy records the full path."""

@@ -1,8 +1,9 @@
 """The ResultContract run against every storage-backed Result.
 
 LocalResult on a tmp dir, S3Result on moto's S3 server, GCSResult on the GCS
-emulator (servers from tests/fixtures/servers.py). Raw bytes are put and checked with
-plain file I/O or an independent SDK client, never through the Result under test.
+emulator, AzureResult on Azurite (servers from tests/fixtures/servers.py). Raw bytes
+are put and checked with plain file I/O or an independent SDK client, never through
+the Result under test.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import os
 
 import pytest
 
-from prefect_compat.engine.results import GCSResult, LocalResult, S3Result
+from prefect_compat.engine.results import AzureResult, GCSResult, LocalResult, S3Result
 from tests.contracts.result_contract import ResultContract
 
 
@@ -73,6 +74,25 @@ class GCSBackend:
         return self.admin.bucket(self.bucket).blob(key).download_as_bytes()
 
 
+class AzureBackend:
+    def __init__(self, container, connection_string, admin):
+        self.container = container
+        self.connection_string = connection_string
+        self.admin = admin
+
+    def make(self, **kwargs):
+        return AzureResult(self.container, connection_string=self.connection_string, **kwargs)
+
+    def stored_at(self, key):
+        return key
+
+    def put_raw(self, key, data):
+        self.admin.get_blob_client(self.container, key).upload_blob(data, overwrite=True)
+
+    def get_raw(self, key):
+        return self.admin.get_blob_client(self.container, key).download_blob().readall()
+
+
 class TestLocalResultContract(ResultContract):
     @pytest.fixture
     def backend(self, tmp_path):
@@ -89,3 +109,9 @@ class TestGCSResultContract(ResultContract):
     @pytest.fixture
     def backend(self, gcs_bucket, gcs_admin):
         return GCSBackend(gcs_bucket, gcs_admin)
+
+
+class TestAzureResultContract(ResultContract):
+    @pytest.fixture
+    def backend(self, azure_container, azure_connection, azure_admin):
+        return AzureBackend(azure_container, azure_connection, azure_admin)
