@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -128,6 +129,13 @@ def main():
     if args.home:
         os.makedirs(args.home, exist_ok=True)
     home = tempfile.mkdtemp(prefix="v2-bench-", dir=args.home)
+    try:
+        run(args, home)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def run(args, home):
     os.environ["PREFECT_HOME"] = home
     os.environ["PREFECT_LOCAL_STORAGE_PATH"] = os.path.join(home, "storage")
     prefect = _harness.load_prefect(args.engine)
