@@ -18,7 +18,7 @@ __version__ = "0.1.0"
 from prefect_compat import _context
 from prefect_compat._attrs import lazy_submodules
 from prefect_compat.configuration import config
-from prefect_compat.utilities.context import context
+from prefect_compat.utilities.context import context, context_module
 from prefect_compat.utilities.logging import configure_logging, get_logger
 
 
@@ -31,6 +31,11 @@ def _seed_context() -> dict[str, Any]:
 
 configure_logging(config)
 _context.configure_seed(_seed_context)
+# `prefect.context` is the context object in 1.x and a module in 2.x: a module registered
+# under the submodule name (its attributes are the object's) makes `from
+# prefect_compat.context import get_run_context` work while `prefect_compat.context`
+# stays the 1.x context everywhere (utilities/context.py).
+sys.modules[f"{__name__}.context"] = context_module(f"{__name__}.context")
 
 _LAZY_NAMES = {
     "Task": "prefect_compat.core.task",
@@ -46,13 +51,15 @@ _LAZY_NAMES = {
     "resource_manager": "prefect_compat.tasks.core.resource_manager",
     "install_alias": "prefect_compat._compat.alias",
     "Client": "prefect_compat.client",
+    "flow": "prefect_compat.flows",
+    "State": "prefect_compat.states",
+    "get_run_logger": "prefect_compat.flows",
 }
 # The submodules `import prefect` makes reachable (1.4.1 and 0.13.19), imported on first
-# access; run_configs, schedules, storage and environments are deployment-side modules,
-# blocks, filesystems, results, serializers and settings the 2.x results layer.
+# access; run_configs, schedules, storage and environments are deployment-side modules.
+# The second group are Prefect 2.x modules.
 _LAZY_MODULES = frozenset(
     {
-        "blocks",
         "client",
         "configuration",
         "core",
@@ -60,17 +67,23 @@ _LAZY_MODULES = frozenset(
         "environments",
         "exceptions",
         "executors",
-        "filesystems",
-        "results",
         "run_configs",
         "schedules",
         "serialization",
-        "serializers",
-        "settings",
         "storage",
         "tasks",
         "triggers",
         "utilities",
+        # 2.x
+        "blocks",
+        "filesystems",
+        "flows",
+        "futures",
+        "results",
+        "serializers",
+        "settings",
+        "states",
+        "task_runners",
     }
 )
 
@@ -79,12 +92,15 @@ _NOT_PROVIDED = frozenset({"api", "models", "plugins", "agent", "backend"})
 __all__ = [
     "Flow",
     "Parameter",
+    "State",
     "Task",
     "apply_map",
     "case",
     "config",
     "context",
     "flatten",
+    "flow",
+    "get_run_logger",
     "mapped",
     "resource_manager",
     "tags",

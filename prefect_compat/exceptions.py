@@ -10,6 +10,11 @@ as a base of `PrefectException`, so 0.13 code that catches `PrefectError` still
 catches the 1.x errors (`ClientError`, ...). `NoBackendError` is ours: everything
 that needs Prefect Cloud/Server (`Client`, `flow.register()`, ...) raises it.
 
+Prefect 2.x names (`MissingContextError`, `FailedRun`, `CrashedRun`, `ParameterBindError`,
+...) live here too: no name collides between the eras. `TaskCallError` is the one error
+for a task called where neither era can run it (no `with Flow(...)` block, no `@flow`
+run): both a ValueError (what 1.x raises) and a RuntimeError (what 2.x raises).
+
 This module imports nothing from the package, so any module may import it.
 """
 
@@ -20,15 +25,21 @@ from typing import Any
 __all__ = [
     "AuthorizationError",
     "ClientError",
+    "CrashedRun",
+    "FailedRun",
     "FlowStorageError",
+    "MissingContextError",
     "MissingResult",
     "NoBackendError",
     "NotProvidedError",
     "ObjectNotFoundError",
+    "ParameterBindError",
     "PrefectException",
     "PrefectSignal",
     "ResultReadError",
+    "TaskCallError",
     "TaskTimeoutSignal",
+    "UpstreamTaskError",
     "VersionLockMismatchSignal",
 ]
 
@@ -127,6 +138,38 @@ class ResultReadError(PrefectException):
     Raised instead of returning None or a half-read value, so a corrupt or missing
     payload is never mistaken for a task that returned None. The message names the
     location and the serializer and says what to check.
+    """
+
+
+# -- Prefect 2.x names -------------------------------------------------------------------
+
+
+class MissingContextError(PrefectException, RuntimeError):
+    """A 2.x run context was asked for outside a flow or task run."""
+
+
+class FailedRun(PrefectException):
+    """`state.result()` of a failed state that holds no exception of its own."""
+
+
+class CrashedRun(PrefectException):
+    """`state.result()` of a crashed state that holds no exception of its own."""
+
+
+class ParameterBindError(TypeError, PrefectException):
+    """A 2.x flow or task call whose arguments do not fit the function's signature."""
+
+
+class UpstreamTaskError(PrefectException):
+    """A 2.x task did not run because a task it waits for did not complete."""
+
+
+class TaskCallError(PrefectException, ValueError, RuntimeError):
+    """A task called where it can neither join a 1.x flow nor run in a 2.x flow.
+
+    A ValueError like Prefect 1.x's "could not infer an active Flow context" and a
+    RuntimeError like 2.x's "tasks cannot be run outside of a flow", so `except`
+    clauses written for either era catch it.
     """
 
 

@@ -129,3 +129,7 @@ def install_alias() -> None:
         )
     importlib.import_module(TARGET)
     sys.meta_path.insert(0, AliasFinder())
+    # `prefect_compat.context` is a module in sys.modules but the context object as the
+    # package attribute: register the module under the alias name now, so importing
+    # `prefect.context` finds it and never sets the package attribute to the module
+    sys.modules.setdefault(f"{ALIAS}.context", sys.modules[f"{TARGET}.context"])

@@ -45,7 +45,11 @@ def start_frame(plan: Any, state: State | None, map_index: int | None) -> dict[s
 
 
 def _new_run(
-    plan: Any, state: State | None, upstream: dict[Any, State], frame: dict[str, Any]
+    plan: Any,
+    state: State | None,
+    upstream: dict[Any, State],
+    frame: dict[str, Any],
+    inputs: dict[str, Any] | None = None,
 ) -> TaskRun:
     if plan.constant_upstream:
         upstream = {**plan.constant_upstream, **upstream}
@@ -53,6 +57,8 @@ def _new_run(
     if plan.constant_inputs:
         run.inputs = dict(plan.constant_inputs)
         run.raw_inputs = dict(plan.constant_raw)
+    elif inputs is not None:
+        run.raw_inputs = inputs
     return run
 
 
@@ -70,9 +76,17 @@ def next_loop(run: TaskRun, looped: State) -> None:
 
 
 def run_planned(
-    plan: Any, state: State | None, upstream: dict[Any, State], map_index: int | None = None
+    plan: Any,
+    state: State | None,
+    upstream: dict[Any, State],
+    map_index: int | None = None,
+    inputs: dict[str, Any] | None = None,
 ) -> State:
-    """Run one task (or mapped child) to a final state, looping while it raises LOOP."""
+    """Run one task (or mapped child) to a final state, looping while it raises LOOP.
+
+    `inputs` are the call's arguments by name when the run has no upstream edges to
+    take them from (a 2.x task call, `_engine/calls.py`).
+    """
     frame = start_frame(plan, state, map_index)
     if plan.initialize is not None:
         state, frame = plan.initialize(state, frame)
@@ -80,7 +94,7 @@ def run_planned(
     try:
         name = frame["task_full_name"]
         RunnerLine.of(plan.runner_logger).emit("Task '%s': Starting task run...", name)
-        run = _new_run(plan, state, upstream, frame)
+        run = _new_run(plan, state, upstream, frame, inputs)
         final = run_steps(run, plan.steps)
         if plan.looping is not None:
             final = plan.looping(run, final)

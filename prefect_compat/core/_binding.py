@@ -144,12 +144,22 @@ def resolve_flow(flow: Any, task: Any) -> Any:
 
     found = _context.lookup("flow", None)
     if found is None:
-        raise ValueError(
-            f"Could not infer an active Flow context while creating edge to {task!r}. "
-            "Call the task inside a `with Flow(...)` block or pass flow=...; to run the "
-            f"task's function directly, call `{task.name}.run(...)`."
-        )
+        from prefect_compat.exceptions import TaskCallError
+
+        raise TaskCallError(outside_flow_message(task))
     return found
+
+
+def outside_flow_message(task: Any) -> str:
+    """The one message for a task called with no flow around it, naming both ways out."""
+    return (
+        "Tasks cannot be run outside of a flow. Could not infer an active Flow context "
+        f"while creating edge to {task!r}. Either build a Prefect 1.x flow: call the "
+        "task inside a `with Flow(...)` block (or pass flow=...) and run it with "
+        "`flow.run()`; or run it now as a Prefect 2.x task: call it inside a function "
+        "decorated with `@flow`. To call the underlying function directly, use "
+        f"`{task.name}.fn(...)` (or `{task.name}.run(...)`)."
+    )
 
 
 def check_origins(flow: Any, values: Any) -> None:

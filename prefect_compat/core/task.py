@@ -40,6 +40,7 @@ from prefect_compat.core._task_settings import (
     state_handler_list,
     warning_init,
 )
+from prefect_compat.core._task_v2 import TaskV2
 
 __all__ = ["EXTRA_CALL_PARAMETERS", "NoDefault", "Task", "TaskMetaclass", "instance_property"]
 
@@ -127,8 +128,12 @@ class _TaskLogger:
         return logger
 
 
-class Task(metaclass=TaskMetaclass):
-    """A unit of work: subclass it and implement `run()`, or use the `@task` decorator."""
+class Task(TaskV2, metaclass=TaskMetaclass):
+    """A unit of work: subclass it and implement `run()`, or use the `@task` decorator.
+
+    Also a Prefect 2.x task (`TaskV2`): called inside a running `@flow` function it
+    runs at once; `fn`, `submit`, `with_options` and `return_state=` work there.
+    """
 
     _run_spec: ClassVar[RunSpec]
     _origin: tuple[int, str] | None = None
@@ -255,8 +260,15 @@ class Task(metaclass=TaskMetaclass):
         flow: Any = None,
         **kwargs: Any,
     ) -> Task:
-        """Add a copy of this task to the flow, fed by `args`/`kwargs`; return the copy."""
-        flow = resolve_flow(flow, self)
+        """Add a copy of this task to the flow, fed by `args`/`kwargs`; return the copy.
+
+        With no `with Flow(...)` block open, the call belongs to a running 2.x `@flow`
+        (the task runs now) or is an error naming both ways out (`TaskCallError`).
+        """
+        if flow is None:
+            flow = _context.lookup("flow", None)
+            if flow is None:
+                return self._call_outside_graph(args, kwargs, mapped, task_args, upstream_tasks)
         bound = self._spec().bind(self, args, kwargs)
         tracker = getattr(flow, "_unused_task_tracker", None)
         if tracker is not None:
@@ -285,7 +297,13 @@ class Task(metaclass=TaskMetaclass):
         task_args: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> Task:
-        """Call the task once per item of its arguments (wrap whole ones in `unmapped`)."""
+        """Call the task once per item of its arguments (wrap whole ones in `unmapped`).
+
+        Inside a running 2.x `@flow` (no `with Flow(...)` block open) it submits one
+        run per item and returns their futures.
+        """
+        if flow is None and _context.lookup("flow", None) is None:
+            return self._map_outside_graph(args, kwargs, task_args, upstream_tasks)
         return self(
             *args,
             mapped=True,

@@ -2,7 +2,11 @@
 
 The function's signature is checked and cached here, once per decorated function;
 copies made by calls share it. The function is stored as the instance's `run`, so
-`task.run(x)` calls it directly.
+`task.run(x)` calls it directly (and `task.fn(x)`, its 2.x name).
+
+Keyword arguments of both eras are accepted: 1.x ones go to `Task.__init__`, 2.x ones
+(`retries`, `cache_key_fn`, `persist_result`, ...) are validated and set by
+`core/_task_v2.apply_options`; each acts only in its era.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import functools
 from typing import Any, Callable
 
 from prefect_compat.core._binding import RunSpec, infer_nout
+from prefect_compat.core._task_v2 import apply_options, split_options
 from prefect_compat.core.task import Task
 
 __all__ = ["FunctionTask"]
@@ -27,8 +32,11 @@ class FunctionTask(Task):
         self.run = fn  # type: ignore[method-assign]
         if kwargs.get("nout") is None:
             kwargs["nout"] = infer_nout(fn)
+        options = split_options(kwargs)
         super().__init__(name=name, **kwargs)
         functools.update_wrapper(self, fn, updated=())  # type: ignore[arg-type]
+        if options:
+            apply_options(self, options)
 
     def run(self) -> Any:  # replaced per instance by the wrapped function
         """The wrapped function."""

@@ -1,0 +1,346 @@
+"""A Prefect 2.x task call: one run of a task's plan, now, with the call's arguments.
+
+No second engine: a call runs the same `TaskPlan` machinery as a 1.x flow's task
+(`attempt.run_planned`: context frame, state handlers through `transition`, the
+pipeline steps, signals, timeouts), built once per task object and cached on it
+(`call_steps.spec_for`), with 2.x pieces in the plan's seams (`call_steps.py`): a
+cache lookup and record, `timeout_seconds`, async bodies on the flow's event loop,
+and the task's ResultFactory for this flow run as the store.
+
+Retries (`retries`, `retry_delay_seconds`) are the pipeline's own Retrying states,
+looped here within the call. The 1.x final state becomes a 2.x `State` (`to_v2`).
+
+The flow run (`flow_calls.py`) numbers the calls of each task (the `-<n>` of 2.x task
+run names); on a flow retry, a call whose number completed in an earlier attempt is
+not run again: its state is reused, its value read back from storage.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import datetime
+import time
+from typing import Any
+
+from prefect_compat import _context
+from prefect_compat._engine import attempt, persistence
+from prefect_compat._engine.call_steps import StoreFailure, spec_for
+from prefect_compat.core._binding import outside_flow_message
+from prefect_compat.engine.state import Cached, Failed, Retrying, Success, TimedOut
+from prefect_compat.exceptions import TaskCallError, UpstreamTaskError
+from prefect_compat.states import State, StateType, fetch_result, result_types
+from prefect_compat.utilities.context import RUN_KEY, TaskRunContext
+
+__all__ = ["CALL", "SUBMIT", "call", "check_legacy_keywords", "map_call", "run_call", "to_v2"]
+
+CALL = "call"
+SUBMIT = "submit"
+IN_TASK = "Tasks cannot be run from within tasks. Did you mean to call this task in a flow?"
+_PLAIN = (int, float, str, bool, bytes, type(None))
+
+
+# -- one call -------------------------------------------------------------------------------
+
+
+def run_call(task: Any, parameters: dict[str, Any], context: TaskRunContext) -> State:
+    """Run the task's plan with `parameters` (retrying as configured); its 2.x state."""
+    plan = spec_for(task).plan
+    token = _context.push({RUN_KEY: context})
+    try:
+        state = attempt.run_planned(plan, None, {}, None, parameters)
+        while isinstance(state, Retrying):
+            start = state.start_time
+            if start is not None:
+                wait = (start - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
+                if wait > 0:
+                    time.sleep(wait)
+            state = attempt.run_planned(plan, state, {}, None, parameters)
+    finally:
+        _context.pop(token)
+    return to_v2(state, context)
+
+
+def to_v2(state: Any, context: Any) -> State:
+    """A 1.x final state of a 2.x call as the 2.x State users see."""
+    if isinstance(state, Success):
+        details = None
+        extra = state.context
+        if extra and "cache_key" in extra:
+            from prefect_compat.states import StateDetails
+
+            details = StateDetails(
+                cache_key=extra["cache_key"], cache_expiration=extra["cache_expiration"]
+            )
+        name = "Cached" if isinstance(state, Cached) else None
+        return State(
+            StateType.COMPLETED, name=name, data=state._result.value, state_details=details
+        )
+    if isinstance(state, TimedOut):
+        seconds = getattr(getattr(context, "task", None), "timeout_seconds", None)
+        return State(
+            StateType.FAILED,
+            name="TimedOut",
+            message=f"Task run exceeded timeout of {seconds} seconds",
+            data=TimeoutError(),
+        )
+    if isinstance(state, Failed):
+        return _failed(state, context)
+    return State(StateType.PENDING, name=type(state).__name__, message=state.message)
+
+
+def _failed(state: Any, context: Any) -> State:
+    error = state.result
+    if isinstance(error, StoreFailure):
+        return State(
+            StateType.CRASHED,
+            message=f"Execution was interrupted by an unexpected exception: {error}\n",
+            data=error.error,
+        )
+    if not isinstance(error, BaseException):
+        error = RuntimeError(state.message)
+    data: Any = error
+    factory = getattr(context, "result_factory", None)
+    if factory is not None and factory.persist_result:
+        try:
+            data = factory.create_result(error)
+        except Exception:  # noqa: BLE001 - an exception that cannot be stored stays in memory
+            data = error
+    return State(
+        StateType.FAILED,
+        message=f"Task run encountered an exception: {type(error).__name__}: {error}\n",
+        data=data,
+    )
+
+
+# -- entering from a Task call ----------------------------------------------------------------
+
+
+def _flow_context(task: Any) -> Any:
+    run = _context.get(RUN_KEY)
+    if run is None:
+        raise TaskCallError(outside_flow_message(task))
+    if run.__class__ is TaskRunContext:
+        raise RuntimeError(IN_TASK)
+    return run
+
+
+def check_legacy_keywords(task: Any, used: list[str]) -> None:
+    """1.x graph keywords (`mapped`, `upstream_tasks`, ...) have no meaning in a 2.x run."""
+    if not used:
+        return
+    run = _flow_context(task)
+    raise TaskCallError(
+        f"Task {task.name!r} was called with {', '.join(used)}=... inside the 2.x flow "
+        f"{run.flow.name!r}, but those keywords build a Prefect 1.x graph. Either build a "
+        "1.x flow: call the task inside `with Flow(...)` and run it with `flow.run()`; or "
+        "drop them here: in a `@flow` function a call runs the task at once, `.submit()` "
+        "runs it concurrently and `wait_for=[...]` orders it after other runs."
+    )
+
+
+def call(  # noqa: PLR0913 - a Task call's parts
+    task: Any,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    mode: str,
+    return_state: bool = False,
+    wait_for: Any = None,
+) -> Any:
+    """`task(...)` / `task.submit(...)` inside a running 2.x flow."""
+    flow_context = _flow_context(task)
+    spec = spec_for(task)
+    parameters = spec.bind(args, kwargs)
+    key = spec.key
+    counts = flow_context.counts
+    index = counts.get(key, 0)
+    counts[key] = index + 1
+    prior = flow_context.completed.get((key, index))
+    if prior is not None:
+        return _reused(flow_context, task, index, prior, mode, return_state)
+    context = TaskRunContext(
+        task,
+        f"{task.name}-{spec.key_hash}-{index}",
+        index,
+        parameters,
+        persistence.factory_for(flow_context, task),
+        flow_context,
+    )
+    context.isasync = spec.isasync
+    if mode == SUBMIT:
+        if context.isasync and flow_context.isasync:
+            return _submitted(flow_context, task, parameters, context, wait_for, return_state)
+        from prefect_compat.futures import submit_call
+
+        future = submit_call(flow_context, task, parameters, context, wait_for)
+        flow_context.attempt_runs.append((key, index, future))
+        if return_state:
+            return future.wait()
+        return future
+    if context.isasync and flow_context.isasync:
+        return _awaited(flow_context, task, parameters, context, wait_for, return_state)
+    state = execute(task, parameters, context, wait_for)
+    flow_context.attempt_runs.append((key, index, state))
+    return state if return_state else fetch_result(state)
+
+
+async def _awaited(  # noqa: PLR0913 - call()'s parts
+    flow_context: Any,
+    task: Any,
+    parameters: dict[str, Any],
+    context: TaskRunContext,
+    wait_for: Any,
+    return_state: bool,
+) -> Any:
+    """An async task awaited in an async flow: its body on this loop, the rest beside it."""
+    loop = asyncio.get_running_loop()
+    context.loop = loop
+    copied = contextvars.copy_context()
+    state = await loop.run_in_executor(
+        None, copied.run, execute, task, parameters, context, wait_for
+    )
+    flow_context.attempt_runs.append((context.task.task_key, context.index, state))
+    return state if return_state else fetch_result(state)
+
+
+async def _submitted(  # noqa: PLR0913 - call()'s parts
+    flow_context: Any,
+    task: Any,
+    parameters: dict[str, Any],
+    context: TaskRunContext,
+    wait_for: Any,
+    return_state: bool,
+) -> Any:
+    """`await task.submit()` for an async task in an async flow: a future, or the state."""
+    from prefect_compat.futures import PrefectFuture, submit_call
+
+    key = task.task_key
+    if flow_context.task_runner.inline:  # runs now, but beside the loop its body needs
+        context.loop = flow_context.loop
+        loop = asyncio.get_running_loop()
+        copied = contextvars.copy_context()
+        state = await loop.run_in_executor(
+            None, copied.run, execute, task, parameters, context, wait_for
+        )
+        future = PrefectFuture.done(context.name, state, True)
+    else:
+        future = submit_call(flow_context, task, parameters, context, wait_for)
+    flow_context.attempt_runs.append((key, context.index, future))
+    if return_state:
+        return await future.wait()
+    return future
+
+
+def _reused(  # noqa: PLR0913 - call()'s parts
+    flow_context: Any, task: Any, index: int, prior: State, mode: str, return_state: bool
+) -> Any:
+    """A call that completed in an earlier attempt of this flow run: not run again.
+
+    Its value is what storage holds: a reused state keeps only persisted or literal
+    data (a value that was never persisted is gone, and `result()` says so).
+    """
+    data = prior.data
+    state = prior.copy(data=data if isinstance(data, result_types()) else None)
+    flow_context.attempt_runs.append((task.task_key, index, state))
+    if mode == SUBMIT:
+        from prefect_compat.futures import PrefectFuture
+
+        asynchronous = bool(flow_context.isasync and task.isasync)
+        future = PrefectFuture.done(f"{task.name}-{index}", state, asynchronous)
+        return future.wait() if return_state else future
+    if flow_context.isasync and task.isasync:
+        return _later(state, return_state)
+    return state if return_state else fetch_result(state)
+
+
+async def _later(state: State, return_state: bool) -> Any:
+    return state if return_state else fetch_result(state)
+
+
+def execute(task: Any, parameters: dict[str, Any], context: TaskRunContext, wait_for: Any) -> State:
+    """Wait for upstream runs (arguments that are futures or states, `wait_for`), then run."""
+    try:
+        parameters = resolve_inputs(parameters, wait_for)
+    except UpstreamTaskError as exc:
+        return State(StateType.PENDING, name="NotReady", message=str(exc))
+    context.parameters = parameters
+    return run_call(task, parameters, context)
+
+
+def resolve_inputs(parameters: dict[str, Any], wait_for: Any) -> dict[str, Any]:
+    """Futures and states among the arguments replaced by their values."""
+    if wait_for:
+        for item in wait_for:
+            _upstream_value(item)
+    resolved = None
+    for name, value in parameters.items():
+        if type(value) in _PLAIN:
+            continue
+        new = _resolve(value)
+        if new is not value:
+            if resolved is None:
+                resolved = dict(parameters)
+            resolved[name] = new
+    return parameters if resolved is None else resolved
+
+
+def _resolve(value: Any) -> Any:
+    from prefect_compat.futures import PrefectFuture
+
+    kind = type(value)
+    if kind is PrefectFuture or kind is State:
+        return _upstream_value(value)
+    if kind in (list, tuple, set):
+        items = [_resolve(item) for item in value]
+        if all(new is old for new, old in zip(items, value)):
+            return value
+        return kind(items)
+    if kind is dict:
+        pairs = {k: _resolve(v) for k, v in value.items()}
+        if all(pairs[k] is v for k, v in value.items()):
+            return value
+        return pairs
+    return value
+
+
+def _upstream_value(item: Any) -> Any:
+    state = item.wait() if not isinstance(item, State) else item
+    if not state.is_completed():
+        raise UpstreamTaskError(
+            f"Upstream task run '{getattr(item, 'name', state.name)}' did not reach a "
+            "'COMPLETED' state."
+        )
+    return fetch_result(state)
+
+
+def map_call(
+    task: Any, args: tuple[Any, ...], kwargs: dict[str, Any], return_state: bool, wait_for: Any
+) -> list[Any]:
+    """`task.map(...)` in a 2.x flow: one submitted run per item (`unmapped(x)` stays whole)."""
+    from prefect_compat.utilities.edges import unmapped
+
+    spec = spec_for(task)
+    names = spec.run_spec.positional
+    named = dict(zip(names, args))
+    named.update(kwargs)
+    mapped = {k: v for k, v in named.items() if not isinstance(v, unmapped)}
+    fixed = {k: v.value for k, v in named.items() if isinstance(v, unmapped)}
+    lengths = {k: len(v) for k, v in mapped.items()}
+    if len(set(lengths.values())) > 1:
+        raise ValueError(
+            f"Task {task.name!r}: received iterables of different lengths to map over: "
+            f"{lengths}. Give them the same length, or wrap whole ones in unmapped(...)."
+        )
+    columns = {k: list(v) for k, v in mapped.items()}
+    width = next(iter(lengths.values()), 0)
+    return [
+        call(
+            task,
+            (),
+            {**fixed, **{k: column[i] for k, column in columns.items()}},
+            SUBMIT,
+            return_state,
+            wait_for,
+        )
+        for i in range(width)
+    ]
