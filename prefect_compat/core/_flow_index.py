@@ -11,18 +11,20 @@ What it holds, per flow:
 
 Every method is O(1) or O(degree) except `rebuild`, which the Flow calls only when
 someone edited `flow.tasks` / `flow.edges` directly. The index never validates: the
-Flow decides what may be added and then records it here.
+Flow decides what may be added and then records it here. The module also holds the
+Flow's small module-level helpers (`ParameterDetails`, `cache`, the validation switch).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Callable, TypedDict
 
 from prefect_compat.core.parameter import Parameter
+from prefect_compat.core.task import Task
 from prefect_compat.utilities.collections import OrderedSet
 
-__all__ = ["GraphIndex"]
+__all__ = ["GraphIndex", "ParameterDetails", "cache", "eager_validation", "require_task"]
 
 
 class GraphIndex:
@@ -129,3 +131,30 @@ class GraphIndex:
         new.parameters = self.parameters.copy()
         new.synced = self.synced
         return new
+
+
+class ParameterDetails(TypedDict):
+    """What `Flow.get_parameter_details()`-style helpers return per Parameter."""
+
+    default: Any
+    required: bool
+
+
+def cache(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Prefect's memo decorator for Flow methods, kept as a name.
+
+    It returns `method` unchanged: the Flow caches its compiled graph itself, behind
+    a version counter bumped by graph edits (see `_flow_index.py`).
+    """
+    return method
+
+
+def eager_validation() -> bool:
+    from prefect_compat.configuration import config
+
+    return bool(config.get("flows", {}).get("eager_edge_validation", False))
+
+
+def require_task(task: Any) -> None:
+    if not isinstance(task, Task):
+        raise TypeError(f"Tasks must be Task instances (received {type(task)})")

@@ -25,11 +25,17 @@ import itertools
 import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from typing import Any, Callable, TypedDict
+from typing import Any, Callable
 
 from prefect_compat import _context
 from prefect_compat._engine.graph import FlowCycleError, compile_graph
-from prefect_compat.core._flow_index import GraphIndex
+from prefect_compat.core._flow_index import (
+    GraphIndex,
+    ParameterDetails,
+    cache,
+    eager_validation,
+    require_task,
+)
 from prefect_compat.core._task_settings import state_handler_list
 from prefect_compat.core.edge import Edge
 from prefect_compat.core.parameter import Parameter
@@ -41,35 +47,8 @@ from prefect_compat.utilities.tasks import as_task, collection_task
 __all__ = ["Flow", "ParameterDetails", "cache"]
 
 
-class ParameterDetails(TypedDict):
-    """What `Flow.get_parameter_details()`-style helpers return per Parameter."""
-
-    default: Any
-    required: bool
-
-
-def cache(method: Callable[..., Any]) -> Callable[..., Any]:
-    """Prefect's memo decorator for Flow methods, kept as a name.
-
-    It returns `method` unchanged: the Flow caches its compiled graph itself, behind
-    a version counter bumped by graph edits (see `_flow_index.py`).
-    """
-    return method
-
-
 _SERIALS = itertools.count(1)
 _BLOCK_HOOKS = ("case", "resource")
-
-
-def _eager_validation() -> bool:
-    from prefect_compat.configuration import config
-
-    return bool(config.get("flows", {}).get("eager_edge_validation", False))
-
-
-def _require_task(task: Any) -> None:
-    if not isinstance(task, Task):
-        raise TypeError(f"Tasks must be Task instances (received {type(task)})")
 
 
 class Flow:
@@ -205,7 +184,7 @@ class Flow:
     # -- editing -------------------------------------------------------------------------
     def add_task(self, task: Task) -> Task:
         """Add `task` (no-op if present); returns it. A duplicate explicit slug: ValueError."""
-        _require_task(task)
+        require_task(task)
         self._sync()
         if task in self.tasks:
             return task
@@ -251,7 +230,7 @@ class Flow:
         if edge in self.edges:
             return edge
         if validate is None:
-            validate = _eager_validation()
+            validate = eager_validation()
         if key is not None:
             self._check_key_free(downstream_task, key, upstream_task)
             if validate and not downstream_task._spec().accepts(key):
