@@ -1,0 +1,256 @@
+"""Recording a flow run: in memory on the run's path, written by a background thread.
+
+A journaled run is a `JournalRun`. The engine hands it each task run's final state as
+it ends (`note((plan, where, state))`, a bare `deque.append`, see `_engine/loop.py`);
+that is all a task run pays. One `Writer` thread per journal file per process wakes
+every `batch.INTERVAL_S` seconds, takes what has accumulated, turns it
+into rows and commits them in one transaction together with new runs, ended runs and
+heartbeats. A crash of the process therefore loses at most what was noted since the
+last commit, and SQLite's WAL never leaves a torn file.
+
+Everything that can fail happens in the writer thread: opening the file (missing
+directory, read-only disk, a corrupt or foreign file, a lock held too long by another
+process). Any such failure logs one warning per affected run ("the run journal is off
+for this run") and drops that run's records; the flow run itself never sees it.
+
+The thread ends after `batch.IDLE_S` seconds without runs and is started again by the
+next one; at interpreter exit every writer is flushed (`atexit`). `flush(path)` waits
+until everything noted so far is committed (resume and the CLI call it first).
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import threading
+import time
+from collections import deque
+from contextvars import ContextVar
+from typing import Any, NamedTuple
+
+from prefect_compat import _context
+
+__all__ = ["JournalRun", "Scope", "Settings", "begin", "current", "flush", "settings"]
+
+LOGGER = logging.getLogger("prefect.Journal")
+
+SCRIPT: list[str | None] = [None]  # the script `prefect-compat run` is running
+CLI_REQUEST: list[Any] = []  # (spec, force) of `prefect-compat run --resume`, used once
+
+
+class Settings(NamedTuple):
+    enabled: bool
+    path: str
+    keep_runs: int
+
+
+def settings() -> Settings:
+    """The `[journal]` section of the configuration in effect."""
+    config = _context.get("config")
+    if config is None:
+        from prefect_compat.configuration import config
+    section = dict.get(config, "journal")
+    section = section if isinstance(section, dict) else {}
+    path = section.get("path")
+    if not path:
+        home = dict.get(config, "home_dir") or "~/.prefect"
+        path = os.path.join(str(home), "journal.db")
+    keep = section.get("keep_runs")
+    keep = keep if isinstance(keep, int) and not isinstance(keep, bool) and keep > 0 else 100
+    enabled = section.get("enabled", True) is not False
+    return Settings(enabled, os.path.abspath(os.path.expanduser(str(path))), keep)
+
+
+class JournalRun:
+    """One flow run being recorded. `note` is the engine's recorder (see module doc)."""
+
+    def __init__(  # noqa: PLR0913 - what a run's row holds
+        self,
+        flow_name: str,
+        frame: dict[str, Any],
+        shape: Any,
+        config: Settings,
+        resumed: Any = None,
+        scoped: bool = False,
+    ) -> None:
+        self.id = str(frame["flow_run_id"])
+        self.flow_name = flow_name
+        self.parameters = dict(frame.get("parameters") or {})
+        self.shape = shape
+        self.path = config.path
+        self.keep = config.keep_runs
+        self.script = SCRIPT[0]
+        self.started = time.time()
+        self.resumed = resumed
+        self.scoped = scoped
+        self.items: deque[tuple[Any, ...]] = deque()
+        self.note = self.items.append
+        self.num: int | None = None  # its key in the file, once written
+        self.seq = 0  # the number of its next batch of task runs
+        self.final: tuple[Any, ...] | None = None
+        self.off = False
+        self.beat = 0.0  # when its heartbeat was last written
+        self.copied: list[tuple[Any, ...]] = []  # resumed task runs, written when begun
+        self.live = False  # this pass noted its task runs as they ended
+        self.token: Any = None
+
+    def finish(self, state: Any, error: BaseException | None = None) -> None:
+        """The run ended (`state`), or flow.run raised `error`.
+
+        Written with the next batch, at most `batch.INTERVAL_S` later (at exit: when
+        the interpreter flushes); waking the writer now would make it compete with
+        whatever the process does next."""
+        final: tuple[str, str | None]
+        if error is not None:
+            final = ("Failed", f"flow.run raised {error!r}")
+        elif state is None:
+            final = ("Unknown", None)
+        else:
+            final = (type(state).__name__, _text(state.message))
+        self.final = (*final, time.time())  # written with the writer's next batch
+
+    def snapshot(self, states: dict[Any, Any]) -> None:
+        """Note every state of a pass that was not noted live (deferred executors)."""
+        from prefect_compat._engine.lazy import is_lazy
+        from prefect_compat.engine.state import Mapped
+
+        for task, state in states.items():  # resumed states were recorded when begun
+            plan = _PlanRef(task)
+            if isinstance(state, Mapped):
+                self.note((plan, (), state))
+                for index, child in enumerate(state.map_states):
+                    if child is not None and not is_lazy(child._result):
+                        self.note((plan, (index,), child))
+            elif state is not None and not is_lazy(state._result):
+                self.note((plan, (), state))
+
+
+class _PlanRef:
+    """Stands in for a plan when only the task is known (the writer reads `.task`)."""
+
+    __slots__ = ("task",)
+
+    def __init__(self, task: Any) -> None:
+        self.task = task
+
+
+def _text(message: Any) -> str | None:
+    return message if message is None or type(message) is str else str(message)
+
+
+class Scope:
+    """Flow.run's passes share one journal run: the first pass begins it, the caller
+    ends it. Holds the resume plan of a resumed run."""
+
+    def __init__(self, flow: Any, resumed: Any = None) -> None:
+        self.flow = flow
+        self.resumed = resumed
+        self.run: JournalRun | None = None
+        self.tried = False
+        self.token = _SCOPE.set(self)
+
+    def close(self, state: Any, error: BaseException | None = None) -> None:
+        _SCOPE.reset(self.token)
+        if self.run is not None:
+            self.run.finish(state, error)
+
+
+_SCOPE: ContextVar[Scope | None] = ContextVar("prefect_compat.journal_scope", default=None)
+_CURRENT: ContextVar[JournalRun | None] = ContextVar("prefect_compat.journal_run", default=None)
+
+
+def current() -> JournalRun | None:
+    """The run being recorded in this context (set for the length of a pass)."""
+    return _CURRENT.get()
+
+
+def resuming(flow: Any) -> Any:
+    """The resume plan of the flow run in progress, if it resumes one."""
+    scope = _SCOPE.get()
+    return scope.resumed if scope is not None and scope.flow is flow else None
+
+
+def begin(flow: Any, frame: dict[str, Any]) -> JournalRun | None:
+    """The journal run of this pass (begun now or by an earlier pass), or None when the
+    journal is off. Never raises."""
+    scope = _SCOPE.get()
+    if scope is not None and scope.flow is flow:
+        if not scope.tried:
+            scope.tried = True
+            scope.run = _start(flow, frame, scope.resumed, True)
+        jr = scope.run
+    else:
+        jr = _start(flow, frame, None, False)
+    if jr is not None:
+        jr.live = False
+        jr.token = _CURRENT.set(jr)
+    return jr
+
+
+def end_pass(jr: JournalRun, task_states: dict[Any, Any], state: Any) -> None:
+    """After a pass: note what was not noted live; end a run that is just this pass."""
+    try:
+        if not jr.live:
+            jr.snapshot(task_states)
+        if not jr.scoped:
+            jr.finish(state)
+    finally:
+        _CURRENT.reset(jr.token)
+
+
+def _start(flow: Any, frame: dict[str, Any], resumed: Any, scoped: bool) -> JournalRun | None:
+    try:
+        config = settings()
+        if not config.enabled:
+            return None
+        from prefect_compat._engine.graph import compile_graph
+        from prefect_compat._journal.shape import shape_of
+
+        shape = shape_of(flow, compile_graph(flow))
+        jr = JournalRun(flow.name, frame, shape, config, resumed, scoped)
+        _writer(config.path).add(jr)
+        return jr
+    except Exception as exc:  # noqa: BLE001 - the journal never breaks a flow run
+        LOGGER.warning("The run journal is off for this run of flow %r: %s", flow.name, exc)
+        return None
+
+
+# -- the writer thread -------------------------------------------------------------------
+
+_WRITERS: dict[str, Any] = {}
+_WRITERS_LOCK = threading.Lock()
+
+
+def _writer(path: str) -> Any:
+    writer = _WRITERS.get(path)
+    if writer is None:
+        from prefect_compat._journal.batch import Writer
+
+        with _WRITERS_LOCK:
+            writer = _WRITERS.get(path)
+            if writer is None:
+                writer = _WRITERS[path] = Writer(path)
+                if len(_WRITERS) == 1:
+                    atexit.register(_flush_all)
+    return writer
+
+
+def flush(path: str | None = None, timeout: float = 30.0) -> None:
+    """Wait until what was noted so far (for `path`, default: all files) is committed."""
+    writers = list(_WRITERS.values()) if path is None else [_WRITERS.get(path)]
+    for writer in writers:
+        if writer is not None:
+            writer.flush(timeout)
+
+
+def _flush_all() -> None:
+    flush(timeout=10.0)
+
+
+def _forget_in_child() -> None:
+    """A forked child starts with no writers (their threads stayed in the parent)."""
+    _WRITERS.clear()
+
+
+os.register_at_fork(after_in_child=_forget_in_child)
