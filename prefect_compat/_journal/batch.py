@@ -121,6 +121,7 @@ class Writer:
         self.waiters: list[threading.Event] = []
         self.thread: threading.Thread | None = None
         self.conn: sqlite3.Connection | None = None
+        self.stopping = False
 
     def add(self, jr: Any) -> None:
         with self.lock:
@@ -140,6 +141,15 @@ class Writer:
         self.wake.set()
         done.wait(timeout)
 
+    def stop(self, timeout: float) -> None:
+        """Commit what is left and close the file (at interpreter exit)."""
+        with self.lock:
+            thread = self.thread
+            self.stopping = True
+        self.wake.set()
+        if thread is not None:
+            thread.join(timeout)
+
     def _main(self) -> None:
         idle_since = time.monotonic()
         while True:
@@ -155,7 +165,7 @@ class Writer:
             with self.lock:
                 self.runs = [jr for jr in self.runs if not (jr.off or jr.num == -1)]
                 idle = not self.runs and not self.waiters
-                if idle and time.monotonic() - idle_since > IDLE_S[0]:
+                if self.stopping or (idle and time.monotonic() - idle_since > IDLE_S[0]):
                     self.thread = None
                     self._close()
                     return

@@ -188,7 +188,7 @@ class _Builder:
         task_of = {self.flow.slugs.get(t) or t.name: t for t in self.flow.tasks}
         states: dict[Any, Any] = {}
         readers = Readers(self.flow, self.local)
-        from prefect_compat.core.task import Parameter
+        from prefect_compat.core.parameter import Parameter
 
         for slug, task_rows in by_slug.items():
             task = task_of.get(slug)

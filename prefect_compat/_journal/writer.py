@@ -245,7 +245,9 @@ def flush(path: str | None = None, timeout: float = 30.0) -> None:
 
 
 def _flush_all() -> None:
-    flush(timeout=10.0)
+    """At exit: commit what is left, then close each file (which tidies its WAL)."""
+    for writer in list(_WRITERS.values()):
+        writer.stop(10.0)
 
 
 def _forget_in_child() -> None:

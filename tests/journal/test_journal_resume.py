@@ -457,3 +457,19 @@ def test_a_loop_resumes_after_its_last_recorded_iteration(journal, monkeypatch):
     seen.clear()
     assert flow.run(resume=run.id).is_successful()
     assert seen == [(4, 30), (5, 40)]
+
+
+def test_a_parameter_is_never_resumed(journal):
+    calls = Calls()
+    flow, _ = pipeline(journal.results, calls)
+    calls.fail = {"square[0]"}
+    flow.run()
+    calls.fail.clear()
+    plan = _journal_plan(flow)
+    assert {task.name for task in plan.task_states} == {"numbers", "square"}
+
+
+def _journal_plan(flow):
+    from prefect_compat import _journal
+
+    return _journal.prepare_resume(flow, "last", False, {})
