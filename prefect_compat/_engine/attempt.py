@@ -32,7 +32,7 @@ RUNNER_LOGGER = logging.getLogger("prefect.TaskRunner")
 GATHER = "prefect_compat.gather"  # tags an upstream fan-out shipped as a plain tuple
 # The run journal's recorder for LOOP iterations (`_journal/writer.py`), set while a
 # journaled flow run is in progress in this thread; only looping tasks look at it.
-LOOP_NOTE: ContextVar[Callable[[tuple[Any, ...]], None] | None] = ContextVar(
+LOOP_NOTE: ContextVar[Callable[[tuple[Any, int, State]], None] | None] = ContextVar(
     "prefect_compat.loop_note", default=None
 )
 
@@ -120,7 +120,7 @@ def run_planned(
         while isinstance(final, Looped):
             loop_note = LOOP_NOTE.get()
             if loop_note is not None:
-                loop_note((plan, () if map_index is None else (map_index,), final))
+                loop_note((plan, -1 if map_index is None else map_index, final))
             next_loop(run, final)
             final = run_steps(run, plan.steps)
         RunnerLine.of(plan.runner_logger).emit(

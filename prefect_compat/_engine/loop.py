@@ -59,6 +59,7 @@ NOT_AVAILABLE = Pending("Task state not available.")
 
 Submit = Callable[..., Any]
 Wait = Callable[[Any], Any]
+Note = Callable[[tuple[Any, int, State]], None]
 
 
 def _keep(state: State | None) -> bool:
@@ -95,20 +96,18 @@ def run_pass(  # noqa: PLR0913 - the pass's inputs, plus the journal's note
     wait: Wait,
     deferred: bool,
     *,
-    note: Callable[[tuple[Any, ...]], None] | None = None,
+    note: Note | None = None,
 ) -> dict[Any, State]:
     """Run every unfinished task once, in topological order; returns `states` resolved.
 
     `deferred`: `submit` returns futures (module docstring), else final states.
     `note`: the run journal's recorder (`_journal/writer.py`), or None. With an inline
-    executor it receives `(plan, (), state)` for every task run and mapped parent and
-    `(plan, (index,), state)` for every mapped child, as each one ends; a deferred
-    pass is recorded by the caller once its states are known.
+    executor it receives `(plan, -1, state)` for every task run and mapped parent and
+    `(plan, index, state)` for every mapped child, as each one ends; a deferred pass is
+    recorded by the caller once its states are known.
     """
     if deferred:
         return _run_pass_deferred(plans, order, states, submit, wait)
-    if note is not None:
-        submit = _noting(submit, note)
     for task in order:
         current = states.get(task)
         if _keep(current):
@@ -121,19 +120,10 @@ def run_pass(  # noqa: PLR0913 - the pass's inputs, plus the journal's note
             except CheckpointLost as lost:  # slicing a resumed upstream's value failed
                 states[task] = lost.waiting(current)
         else:
-            states[task] = submit(plan.entry, plan, current, upstream)
+            states[task] = state = submit(plan.entry, plan, current, upstream)
+            if note is not None:
+                note((plan, -1, state))
     return cast("dict[Any, State]", wait(states))
-
-
-def _noting(submit: Submit, note: Callable[[tuple[Any, ...]], None]) -> Submit:
-    """An inline `submit` that hands each final state to the journal's `note`."""
-
-    def noted(fn: Any, plan: Any, state: Any, upstream: Any, *index: Any) -> Any:
-        final = submit(fn, plan, state, upstream, *index)
-        note((plan, index, final))
-        return final
-
-    return noted
 
 
 def _run_mapped(  # noqa: PLR0913 - one mapped task, plus the journal's note
@@ -142,19 +132,28 @@ def _run_mapped(  # noqa: PLR0913 - one mapped task, plus the journal's note
     upstream: dict[Any, State],
     submit: Submit,
     wait: Wait,
-    note: Callable[[tuple[Any, ...]], None] | None = None,
+    note: Note | None = None,
 ) -> State:
     """A mapped task on an inline executor: parent first, then one child per index."""
     parent: State = plan.parent_entry(plan, current, upstream)
     if note is not None and parent is not current:
-        note((plan, (), parent))
+        note((plan, -1, parent))
     if not isinstance(parent, Mapped):
         return parent
     width = parent.n_map_states
-    children = [
-        prev if reusable(prev) else submit(plan.entry, plan, prev, child_ups, index)
-        for index, prev, child_ups in _fanout(parent, upstream, width)
-    ]
+    if note is None:
+        children = [
+            prev if reusable(prev) else submit(plan.entry, plan, prev, child_ups, index)
+            for index, prev, child_ups in _fanout(parent, upstream, width)
+        ]
+    else:
+        children = []
+        for index, prev, child_ups in _fanout(parent, upstream, width):
+            child = prev
+            if child_ups is not None:  # not a child that stands from before
+                child = submit(plan.entry, plan, prev, child_ups, index)
+                note((plan, index, child))
+            children.append(child)
     return gathered(parent.message, wait(children), width)
 
 

@@ -53,8 +53,9 @@ def _kind(cls: type) -> tuple[str, int]:
     return found
 
 
-def encode_entries(jr: Any, items: list[tuple[Any, ...]]) -> list[list[Any]]:
-    """The batch entries (`store.task_rows`) of noted (plan, where, state) items.
+def encode_entries(jr: Any, items: list[Any]) -> list[list[Any]]:
+    """The batch entries (`store.task_rows`) of noted items (plan, map index, state,
+    plan, ...: three per task run).
 
     Consecutive task runs of one task that end in the same state with the same message
     and no checkpoint share one group entry: a fan-out of plain results is a handful
@@ -65,7 +66,8 @@ def encode_entries(jr: Any, items: list[tuple[Any, ...]]) -> list[list[Any]]:
     entries: list[list[Any]] = []
     group: list[Any] = [None, None, None, None, None]
     last_plan = last_cls = task_no = name = kind = None
-    for plan, where, state in items:
+    flat = iter(items)
+    for plan, map_index, state in zip(flat, flat, flat):
         if plan is not last_plan:
             last_plan, task_no = plan, positions.get(plan.task)
         cls = type(state)
@@ -76,13 +78,13 @@ def encode_entries(jr: Any, items: list[tuple[Any, ...]]) -> list[list[Any]]:
         result = state.__dict__.get("_result")
         if kind <= store.KIND_FAILED and getattr(result, "location", None) is None:  # type: ignore[operator]
             if group[0] == task_no and group[1] == name and group[3] == message:
-                group[4].append(where[0] if where else -1)
+                group[4].append(map_index)
             elif task_no is not None:
-                group = [task_no, name, kind, _text(message), [where[0] if where else -1]]
+                group = [task_no, name, kind, _text(message), [map_index]]
                 entries.append(group)
         elif task_no is not None:
             group = [None, None, None, None, None]
-            entries.append(_record(task_no, where, name, kind, state, result))
+            entries.append(_record(task_no, map_index, name, kind, state, result))
     return entries
 
 
@@ -90,7 +92,7 @@ def _text(message: Any) -> str | None:
     return message if message is None or type(message) is str else str(message)
 
 
-def _record(task_no: int, where: Any, name: Any, kind: Any, state: Any, result: Any) -> list[Any]:
+def _record(task_no: int, index: int, name: Any, kind: Any, state: Any, result: Any) -> list[Any]:
     """The full entry of a task run with a checkpoint, a LOOP iteration or a fan-out."""
     from prefect_compat.engine.results.local_result import LocalResult
 
@@ -99,7 +101,7 @@ def _record(task_no: int, where: Any, name: Any, kind: Any, state: Any, result: 
         checkpoint = checkpoint_of(result, LocalResult)
     return [
         task_no,
-        where[0] if where else -1,
+        index,
         name,
         kind,
         _text(state.message),
@@ -111,14 +113,17 @@ def _record(task_no: int, where: Any, name: Any, kind: Any, state: Any, result: 
 
 
 class Writer:
-    """The background writer of one journal file in this process."""
+    """The writer of one journal file in this process: a background thread commits a
+    batch every `INTERVAL_S`; `flush` commits one at once in the calling thread (a run
+    that ends, a resume, the CLI). `cycle_lock` keeps the two from overlapping and
+    guards the connection."""
 
     def __init__(self, path: str) -> None:
         self.path = path
         self.runs: list[Any] = []
-        self.lock = threading.Lock()
+        self.lock = threading.Lock()  # guards `runs` and `thread`
+        self.cycle_lock = threading.Lock()  # one cycle at a time, on `conn`
         self.wake = threading.Event()
-        self.waiters: list[threading.Event] = []
         self.thread: threading.Thread | None = None
         self.conn: sqlite3.Connection | None = None
         self.stopping = False
@@ -133,16 +138,16 @@ class Writer:
                 self.thread.start()
 
     def flush(self, timeout: float) -> None:
-        done = threading.Event()
-        with self.lock:
-            if self.thread is None:
-                return
-            self.waiters.append(done)
-        self.wake.set()
-        done.wait(timeout)
+        """Commit everything noted so far, here and now (waits for a cycle under way)."""
+        if self.cycle_lock.acquire(timeout=timeout):
+            try:
+                self._cycle_now()
+            finally:
+                self.cycle_lock.release()
 
     def stop(self, timeout: float) -> None:
         """Commit what is left and close the file (at interpreter exit)."""
+        self.flush(timeout)
         with self.lock:
             thread = self.thread
             self.stopping = True
@@ -155,20 +160,25 @@ class Writer:
         while True:
             self.wake.wait(INTERVAL_S[0])
             self.wake.clear()
-            with self.lock:
-                runs, waiters, self.waiters = list(self.runs), self.waiters, []
-            if runs:
-                self._cycle(runs)
-                idle_since = time.monotonic()
-            for done in waiters:
-                done.set()
+            with self.cycle_lock:
+                if self._cycle_now():
+                    idle_since = time.monotonic()
+                with self.lock:
+                    idle = not self.runs
+                    if self.stopping or (idle and time.monotonic() - idle_since > IDLE_S[0]):
+                        self.thread = None
+                        self._close()
+                        return
+
+    def _cycle_now(self) -> bool:
+        """One cycle over the runs being recorded (under `cycle_lock`); any runs?"""
+        with self.lock:
+            runs = list(self.runs)
+        if runs:
+            self._cycle(runs)
             with self.lock:
                 self.runs = [jr for jr in self.runs if not (jr.off or jr.num == -1)]
-                idle = not self.runs and not self.waiters
-                if self.stopping or (idle and time.monotonic() - idle_since > IDLE_S[0]):
-                    self.thread = None
-                    self._close()
-                    return
+        return bool(runs)
 
     def _close(self) -> None:
         if self.conn is not None:
@@ -248,9 +258,15 @@ def _due(jr: Any, items: list[Any], now: float) -> bool:
     return bool(items or jr.num is None or jr.final is not None or now - jr.beat >= HEARTBEAT_S[0])
 
 
-def _take(jr: Any) -> list[tuple[Any, ...]]:
+def _take(jr: Any) -> list[Any]:
+    """The run's noted items so far, whole triples only. The run's thread only ever
+    appends, so the first `count` items stay put while they are copied and removed."""
     items = jr.items
-    return [items.popleft() for _ in range(len(items))]
+    count = len(items)
+    count -= count % 3
+    taken = items[:count]
+    del items[:count]
+    return taken
 
 
 def _insert_run(conn: sqlite3.Connection, jr: Any, now: float) -> None:

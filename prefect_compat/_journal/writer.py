@@ -1,8 +1,10 @@
 """Recording a flow run: in memory on the run's path, written by a background thread.
 
 A journaled run is a `JournalRun`. The engine hands it each task run's final state as
-it ends (`note((plan, where, state))`, a bare `deque.append`, see `_engine/loop.py`);
-that is all a task run pays. One `Writer` thread per journal file per process wakes
+it ends (`note((plan, map_index, state))`, a bare `list.extend`, see
+`_engine/loop.py`); that is all a task run pays. The queue is flat (three entries per
+task run): it keeps no container of its own alive, which would make the garbage
+collector run more often. One `Writer` thread per journal file per process wakes
 every `batch.INTERVAL_S` seconds, takes what has accumulated, turns it
 into rows and commits them in one transaction together with new runs, ended runs and
 heartbeats. A crash of the process therefore loses at most what was noted since the
@@ -12,6 +14,7 @@ Everything that can fail happens in the writer thread: opening the file (missing
 directory, read-only disk, a corrupt or foreign file, a lock held too long by another
 process). Any such failure logs one warning per affected run ("the run journal is off
 for this run") and drops that run's records; the flow run itself never sees it.
+When a run ends, it waits for the writer to commit what is left of it.
 
 The thread ends after `batch.IDLE_S` seconds without runs and is started again by the
 next one; at interpreter exit every writer is flushed (`atexit`). `flush(path)` waits
@@ -25,7 +28,6 @@ import logging
 import os
 import threading
 import time
-from collections import deque
 from contextvars import ContextVar
 from typing import Any, NamedTuple
 
@@ -34,6 +36,7 @@ from prefect_compat import _context
 __all__ = ["JournalRun", "Scope", "Settings", "begin", "current", "flush", "settings"]
 
 LOGGER = logging.getLogger("prefect.Journal")
+FINISH_WAIT = 10.0  # seconds a finished run waits for its commit at most
 
 SCRIPT: list[str | None] = [None]  # the script `prefect-compat run` is running
 CLI_REQUEST: list[Any] = []  # (spec, force) of `prefect-compat run --resume`, used once
@@ -84,8 +87,8 @@ class JournalRun:
         self.started = time.time()
         self.resumed = resumed
         self.scoped = scoped
-        self.items: deque[tuple[Any, ...]] = deque()
-        self.note = self.items.append
+        self.items: list[Any] = []  # plan, map index, state, plan, ...
+        self.note = self.items.extend
         self.num: int | None = None  # its key in the file, once written
         self.seq = 0  # the number of its next batch of task runs
         self.final: tuple[Any, ...] | None = None
@@ -96,11 +99,12 @@ class JournalRun:
         self.token: Any = None
 
     def finish(self, state: Any, error: BaseException | None = None) -> None:
-        """The run ended (`state`), or flow.run raised `error`.
+        """The run ended (`state`), or flow.run raised `error`: wait until the writer
+        has committed the run (what is left since its last batch, and its end).
 
-        Written with the next batch, at most `batch.INTERVAL_S` later (at exit: when
-        the interpreter flushes); waking the writer now would make it compete with
-        whatever the process does next."""
+        So a run is on disk when `flow.run()` returns, its states are not kept alive
+        past it (which would make the garbage collector work harder), and the writer
+        does not compete with whatever the process does next."""
         final: tuple[str, str | None]
         if error is not None:
             final = ("Failed", f"flow.run raised {error!r}")
@@ -108,7 +112,10 @@ class JournalRun:
             final = ("Unknown", None)
         else:
             final = (type(state).__name__, _text(state.message))
-        self.final = (*final, time.time())  # written with the writer's next batch
+        self.final = (*final, time.time())
+        writer = _WRITERS.get(self.path)
+        if writer is not None:
+            writer.flush(FINISH_WAIT)
 
     def snapshot(self, states: dict[Any, Any]) -> None:
         """Note every state of a pass that was not noted live (deferred executors)."""
@@ -118,12 +125,12 @@ class JournalRun:
         for task, state in states.items():  # resumed states were recorded when begun
             plan = _PlanRef(task)
             if isinstance(state, Mapped):
-                self.note((plan, (), state))
+                self.note((plan, -1, state))
                 for index, child in enumerate(state.map_states):
                     if child is not None and not is_lazy(child._result):
-                        self.note((plan, (index,), child))
+                        self.note((plan, index, child))
             elif state is not None and not is_lazy(state._result):
-                self.note((plan, (), state))
+                self.note((plan, -1, state))
 
 
 class _PlanRef:
