@@ -21,10 +21,19 @@ from prefect_compat import _context
 from prefect_compat._engine.mapping import gathered
 from prefect_compat._engine.pipeline import run_steps
 from prefect_compat._engine.taskrun import TaskRun
-from prefect_compat.engine.state import Looped, Pending, Resume, Retrying, State
+from prefect_compat.engine.result.base import Result
+from prefect_compat.engine.state import Looped, Pending, Resume, Retrying, State, Success
 from prefect_compat.utilities.logging import RunnerLine
 
-__all__ = ["GATHER", "next_loop", "run_gathered", "run_parent", "run_planned", "start_frame"]
+__all__ = [
+    "GATHER",
+    "next_loop",
+    "run_constant",
+    "run_gathered",
+    "run_parent",
+    "run_planned",
+    "start_frame",
+]
 
 RUNNER_LOGGER = logging.getLogger("prefect.TaskRunner")
 GATHER = "prefect_compat.gather"  # tags an upstream fan-out shipped as a plain tuple
@@ -109,6 +118,14 @@ def run_planned(
         return final
     finally:
         _context.pop(token)
+
+
+def run_constant(
+    plan: Any, state: State | None, upstream: dict[Any, State], map_index: int | None = None
+) -> State:
+    """A Constant task's whole run, as Prefect's FlowRunner gives it: its value as
+    Success, with no pipeline, no handlers, no checkpoint and no log lines."""
+    return Success(result=Result(plan.task.value))
 
 
 def run_parent(plan: Any, state: State | None, upstream: dict[Any, State]) -> State:

@@ -52,7 +52,7 @@ from prefect_compat._engine.remote import submitter
 from prefect_compat.engine import get_default_executor_class, signals
 from prefect_compat.engine.state import Failed, Pending, Running, Scheduled, State, Success
 from prefect_compat.executors.base import check_executor
-from prefect_compat.utilities.logging import flush_handlers, get_logger
+from prefect_compat.utilities.logging import flush_handlers
 
 __all__ = ["FlowHooks", "FlowRun", "resolve_executor", "run_flow", "run_task", "start_flow"]
 
@@ -415,7 +415,7 @@ def _until_finished(fr: FlowRun, options: dict[str, Any]) -> State:
             if not resume_paused(task_states):
                 break
             continue
-        get_logger(flow.name).info("Waiting for next available Task run at %s", start)
+        flow.logger.info("Waiting for next available Task run at %s", start)
         delay = (start - datetime.now(timezone.utc)).total_seconds()
         if delay > 0:
             time.sleep(delay)

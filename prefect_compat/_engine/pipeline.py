@@ -27,7 +27,7 @@ from prefect_compat._engine.taskrun import EndRun, TaskRun, label, transition
 from prefect_compat._engine.templating import formatting_kwargs
 from prefect_compat._engine.timeouts import call_with_timeout, stdout_to_logger
 from prefect_compat.engine import signals
-from prefect_compat.engine.result.base import Result, ResultNotImplementedError
+from prefect_compat.engine.result.base import ResultNotImplementedError
 from prefect_compat.engine.state import (
     Cached,
     Failed,
@@ -76,11 +76,6 @@ def run_steps(run: TaskRun, steps: tuple[Any, ...]) -> State:
 
 
 # -- steps ------------------------------------------------------------------------------
-
-
-def return_constant(run: TaskRun) -> None:
-    """The whole pipeline of a Constant task: its value, no run, no checkpoint."""
-    raise EndRun(Success(result=Result(run.plan.task.value)))
 
 
 def check_task_is_ready(run: TaskRun) -> None:

@@ -39,7 +39,6 @@ from prefect_compat.engine.result.base import Result, at_target
 from prefect_compat.engine.results.constant_result import ConstantResult
 from prefect_compat.engine.state import Success
 from prefect_compat.tasks.core.constants import Constant
-from prefect_compat.utilities.logging import get_logger
 
 __all__ = [
     "NO_HOOKS",
@@ -274,7 +273,7 @@ def direct_plan(task: Any, flow_result: Any, found: Hooks, slug: str | None = No
     plan.result = _pick_result(task, flow_result)
     plan.location_keys = template_keys(plan.result)
     plan.checkpoint = task.checkpoint is not False
-    plan.logger = get_logger(task.name)
+    plan.logger = task.logger  # prefect.<name the task was built with>, as in Prefect
     plan.call = p.call_with_options if (task.timeout or task.log_stdout) else p.call_plain
     plan.store = p.store_value
     plan.frame = _frame_template(task, slug or task.slug or task.name, plan.logger)
@@ -299,7 +298,7 @@ def build_plan(
         _bind_constants(plan, task, constants)
     plan.mapped = any(e.mapped for e in edges)
     if constant:
-        plan.steps = (p.return_constant,)
+        plan.entry = attempt.run_constant
     else:
         keyed = bool(constants) or any(e.key is not None for e in edges)
         plan.steps = _task_steps(task, bool(edges), keyed, found)
