@@ -31,6 +31,7 @@ import uuid
 import warnings
 import weakref
 from contextlib import AbstractContextManager, nullcontext
+from contextvars import ContextVar
 from datetime import datetime, timezone
 from typing import Any, Callable, NamedTuple
 
@@ -54,7 +55,15 @@ from prefect_compat.engine.state import Failed, Pending, Running, Scheduled, Sta
 from prefect_compat.executors.base import check_executor
 from prefect_compat.utilities.logging import flush_handlers
 
-__all__ = ["FlowHooks", "FlowRun", "resolve_executor", "run_flow", "run_task", "start_flow"]
+__all__ = [
+    "FlowHooks",
+    "FlowRun",
+    "add_observer",
+    "resolve_executor",
+    "run_flow",
+    "run_task",
+    "start_flow",
+]
 
 FLOW_LOGGER = logging.getLogger("prefect.FlowRunner")
 _PASS_KEYWORDS = frozenset(
@@ -372,6 +381,40 @@ def _one_pass(fr: FlowRun, state: State | None, options: dict[str, Any]) -> Stat
             _context.pop(token)
 
 
+# -- observers ----------------------------------------------------------------------------
+
+Observer = Callable[[Any, Any, dict[str, Any]], Callable[[State], None] | None]
+_OBSERVERS: list[Observer] = []
+_observed: ContextVar[bool] = ContextVar("prefect_compat.run_observed", default=False)
+
+
+def add_observer(observer: Observer) -> Callable[[], None]:
+    """Watch every flow run from now on; returns the function that stops watching.
+
+    `observer(flow, runner, options)` is called when a run starts (whatever runner
+    class runs it, `flow.run()` or `FlowRunner(flow).run()`); it may change the run's
+    `options` (`parameters`, `task_runner_state_handlers`) and may return a callable
+    that receives the run's final state. A run started inside an observed run (a
+    runner subclass's `run` calling `super().run`) is part of it, not a new one.
+    This is how `prefect-compat run` sees the flows a script runs.
+    """
+    _OBSERVERS.append(observer)
+    return lambda: _OBSERVERS.remove(observer)
+
+
+def _run_observed(flow: Any, found: FlowHooks, until_finished: bool, options: Any) -> State:
+    token = _observed.set(True)
+    try:
+        finish = [observer(flow, found.runner, options) for observer in list(_OBSERVERS)]
+        state = run_flow(flow, found, until_finished, **options)
+        for done in finish:
+            if done is not None:
+                done(state)
+        return state
+    finally:
+        _observed.reset(token)
+
+
 def run_flow(flow: Any, found: FlowHooks, until_finished: bool = False, **options: Any) -> State:
     """Run `flow`: one pass (FlowRunner.run) or until it is finished (Flow.run).
 
@@ -379,6 +422,8 @@ def run_flow(flow: Any, found: FlowHooks, until_finished: bool = False, **option
     return_tasks, parameters, task_runner_state_handlers, executor, context,
     task_contexts).
     """
+    if _OBSERVERS and not _observed.get():
+        return _run_observed(flow, found, until_finished, options)
     fr = FlowRun(flow, found, resolve_executor(flow, options.get("executor")))
     options["executor"] = fr.executor
     try:
