@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from prefect_compat import _context
 from prefect_compat._engine.taskrun import EndRun, TaskRun, label, transition
@@ -175,6 +175,8 @@ def get_task_run_state(run: TaskRun) -> None:
     except signals.ENDRUN:
         raise
     except signals.SUCCESS as sig:
+        if plan.wording.log_success:
+            plan.runner_logger.info("%s signal raised: %r", type(sig).__name__, sig)
         _finish_signal(run, sig, checkpoint=True)
         return
     except signals.LOOP as sig:
@@ -192,15 +194,44 @@ def get_task_run_state(run: TaskRun) -> None:
     except Exception as exc:  # noqa: BLE001 - THE task boundary: user errors become Failed
         if _context.get("raise_on_exception"):
             raise
-        run.plan.runner_logger.error(
-            "Task '%s': Exception encountered during task execution!", label(run), exc_info=True
-        )
-        message = f"Error during execution of task: {exc!r} (task '{label(run)}')"
+        words = plan.wording
+        argument = label(run) if words.names_task else exc
+        plan.runner_logger.error(words.error_line, argument, exc_info=True)
+        message = words.error_message.format(exc=exc, task=label(run))
         transition(run, Failed(message, result=exc))
         return
     result = _store(run, value)
     if result is not None:
         transition(run, Success("Task run succeeded.", result=result))
+
+
+class Wording(NamedTuple):
+    """Texts where Prefect 0.13 and 1.x differ; `compat.prefect_version` picks one."""
+
+    error_line: str  # logged on the runner logger, with the task label or the exception
+    names_task: bool  # True: error_line's argument is the task label, else the exception
+    error_message: str  # the Failed state's message ({exc}, {task})
+    log_success: bool  # 0.13 also logs "SUCCESS signal raised: ..."
+
+
+WORDING = {
+    "1": Wording(
+        "Task '%s': Exception encountered during task execution!",
+        True,
+        "Error during execution of task: {exc!r} (task '{task}')",
+        False,
+    ),
+    "0.13": Wording(
+        "Unexpected error: %r", False, "Unexpected error: {exc!r} (task '{task}')", True
+    ),
+}
+
+
+def wording() -> Wording:
+    """The wording the configuration asks for (read once per plan, never per run)."""
+    config = _context.get("config")
+    version = config.get("compat", {}).get("prefect_version") if config is not None else None
+    return WORDING.get(str(version), WORDING["1"])
 
 
 # Failures of the checkpoint write: a template key that is missing, a value the

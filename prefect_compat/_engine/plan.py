@@ -23,6 +23,7 @@ What a plan holds:
                         `prefect.<subclass>` for a TaskRunner subclass
   result, checkpoint    the Result to write through and whether the task opts in
   location_keys         the names its location template uses (None: pass everything)
+  wording               the texts of task-error lines and states (`pipeline.WORDING`)
   frame                 the context frame template (task_name, task_slug, logger, ...)
 """
 
@@ -95,6 +96,7 @@ class TaskPlan:
         "initialize",
         "location_keys",
         "logger",
+        "wording",
         "looping",
         "mapped",
         "max_retries",
@@ -124,6 +126,7 @@ class TaskPlan:
     initialize: Callable[[Any, dict[str, Any]], tuple[Any, dict[str, Any]]] | None
     location_keys: tuple[str, ...] | None
     logger: Any
+    wording: Any
     looping: Callable[[TaskRun, Any], Any] | None
     mapped: bool
     max_retries: int
@@ -274,6 +277,7 @@ def direct_plan(task: Any, flow_result: Any, found: Hooks, slug: str | None = No
     plan.location_keys = template_keys(plan.result)
     plan.checkpoint = task.checkpoint is not False
     plan.logger = task.logger  # prefect.<name the task was built with>, as in Prefect
+    plan.wording = p.wording()
     plan.call = p.call_with_options if (task.timeout or task.log_stdout) else p.call_plain
     plan.store = p.store_value
     plan.frame = _frame_template(task, slug or task.slug or task.name, plan.logger)
