@@ -371,7 +371,9 @@ def _one_pass(fr: FlowRun, state: State | None, options: dict[str, Any]) -> Stat
     except signals.ENDRUN as stop:
         return stop.state  # type: ignore[return-value]
     except Exception as exc:  # noqa: BLE001 - unexpected engine error: Failed flow state
-        if _context.get("raise_on_exception"):
+        if _context.get("raise_on_exception"):  # Prefect logs its two lines, then raises
+            fr.hooks.logger.error("Unexpected error: %r", exc, exc_info=True)
+            fr.hooks.logger.error("Unexpected error while running flow: %r", exc, exc_info=True)
             raise
         fr.hooks.logger.exception("Unexpected error while running flow '%s'", fr.flow.name)
         failed = Failed(f"Unexpected error while running flow: {exc!r}", result=exc)

@@ -192,7 +192,11 @@ def get_task_run_state(run: TaskRun) -> None:
         transition(run, TimedOut("Task timed out during execution.", result=exc))
         return
     except Exception as exc:  # noqa: BLE001 - THE task boundary: user errors become Failed
-        if _context.get("raise_on_exception"):
+        if _context.get("raise_on_exception"):  # Prefect logs its two lines, then raises
+            plan.runner_logger.error("Unexpected error: %r", exc, exc_info=True)
+            plan.runner_logger.error(
+                "Task '%s': Unexpected error while running task: %r", label(run), exc, exc_info=True
+            )
             raise
         words = plan.wording
         argument = label(run) if words.names_task else exc

@@ -165,3 +165,31 @@ def test_013_executor_paths_warn_only_in_1x_mode():
     with set_temporary_config({"compat.prefect_version": "0.13"}), warnings.catch_warnings():
         warnings.simplefilter("error")
         LocalExecutor()
+
+
+def test_raise_on_exception_logs_prefects_four_lines_then_raises(caplog):
+    from prefect_compat.utilities.debug import raise_on_exception
+
+    @task
+    def div():
+        return 1 / 0
+
+    with Flow("raises") as flow:
+        div()
+    with caplog.at_level(logging.INFO, logger="prefect"), raise_on_exception():
+        with pytest.raises(ZeroDivisionError):
+            flow.run()
+    errors = [(name, msg) for level, name, msg in _lines(caplog) if level == "ERROR"]
+    assert errors == [
+        ("prefect.TaskRunner", "Unexpected error: ZeroDivisionError('division by zero')"),
+        (
+            "prefect.TaskRunner",
+            "Task 'div': Unexpected error while running task: "
+            "ZeroDivisionError('division by zero')",
+        ),
+        ("prefect.FlowRunner", "Unexpected error: ZeroDivisionError('division by zero')"),
+        (
+            "prefect.FlowRunner",
+            "Unexpected error while running flow: ZeroDivisionError('division by zero')",
+        ),
+    ]
