@@ -15,6 +15,7 @@ stock runner, which costs one attribute test per run.
 from __future__ import annotations
 
 import logging
+from logging import INFO
 from typing import Any
 
 from prefect_compat import _context
@@ -23,7 +24,6 @@ from prefect_compat._engine.pipeline import run_steps
 from prefect_compat._engine.taskrun import TaskRun
 from prefect_compat.engine.result.base import Result
 from prefect_compat.engine.state import Looped, Pending, Resume, Retrying, State, Success
-from prefect_compat.utilities.logging import RunnerLine
 
 __all__ = [
     "GATHER",
@@ -102,7 +102,9 @@ def run_planned(
     token = _context.push(frame)
     try:
         name = frame["task_full_name"]
-        RunnerLine.of(plan.runner_logger).emit("Task '%s': Starting task run...", name)
+        line = plan.runner_line if plan.runner_logger.isEnabledFor(INFO) else None
+        if line is not None:
+            line.emit("Task '%s': Starting task run...", name)
         run = _new_run(plan, state, upstream, frame, inputs)
         final = run_steps(run, plan.steps)
         if plan.looping is not None:
@@ -110,11 +112,12 @@ def run_planned(
         while isinstance(final, Looped):
             next_loop(run, final)
             final = run_steps(run, plan.steps)
-        RunnerLine.of(plan.runner_logger).emit(
-            "Task '%s': Finished task run for task with final state: '%s'",
-            name,
-            type(final).__name__,
-        )
+        if line is not None:
+            line.emit(
+                "Task '%s': Finished task run for task with final state: '%s'",
+                name,
+                type(final).__name__,
+            )
         return final
     finally:
         _context.pop(token)
@@ -136,10 +139,10 @@ def run_parent(plan: Any, state: State | None, upstream: dict[Any, State]) -> St
     token = _context.push(frame)
     try:
         name = frame["task_full_name"]
-        RunnerLine.of(plan.runner_logger).emit("Task '%s': Starting task run...", name)
+        plan.runner_line.emit("Task '%s': Starting task run...", name)
         run = _new_run(plan, state, upstream, frame)
         final = run_steps(run, plan.parent_steps)
-        RunnerLine.of(plan.runner_logger).emit(
+        plan.runner_line.emit(
             "Task '%s': Finished task run for task with final state: '%s'",
             name,
             type(final).__name__,

@@ -53,7 +53,7 @@ from prefect_compat._engine.remote import submitter
 from prefect_compat.engine import get_default_executor_class, signals
 from prefect_compat.engine.state import Failed, Pending, Running, Scheduled, State, Success
 from prefect_compat.executors.base import check_executor
-from prefect_compat.utilities.logging import flush_handlers
+from prefect_compat.utilities.logging import RunnerLine, flush_handlers
 
 __all__ = [
     "FlowHooks",
@@ -212,8 +212,9 @@ def get_flow_run_state(  # noqa: PLR0913, PLR0917 - FlowRunner.get_flow_run_stat
         fr.hooks.logger.info("Flow is not in a Running state.")
         raise signals.ENDRUN(state)
     flow = fr.flow
-    return_tasks = set(return_tasks or ())
-    if not return_tasks <= flow.tasks:
+    if return_tasks is not flow.tasks:  # Flow.run asks for every task: nothing to check
+        return_tasks = set(return_tasks or ())
+    if return_tasks is not flow.tasks and not return_tasks <= flow.tasks:
         error = ValueError("Some tasks in return_tasks were not found in the flow.")
         return fr.transition(state, Failed(f"Unexpected error: {error!r}", result=error))
     graph = compile_graph(flow)
@@ -308,8 +309,9 @@ def _plans(fr: FlowRun, graph: Any, handlers: tuple[Any, ...]) -> dict[Any, Any]
         return cached[1]
     plans = plan.build_plans(fr.flow, graph, _task_hooks(fr, handlers))
     if found.task_logger is not RUNNER_LOGGER:
+        line = RunnerLine.of(found.task_logger)
         for task_plan in plans.values():
-            task_plan.runner_logger = found.task_logger
+            task_plan.runner_logger, task_plan.runner_line = found.task_logger, line
     _PLAN_CACHE[found.runner] = (key, plans)
     return plans
 

@@ -93,6 +93,17 @@ def check_task_reached_start_time(run: TaskRun) -> None:
         raise EndRun(state)
 
 
+def check_ready_and_started(run: TaskRun) -> None:
+    """The two steps above in one call: what a plan runs when neither is overridden."""
+    state = run.state
+    if not isinstance(state, (Pending, Mapped, Cached)):
+        raise EndRun(state)
+    if isinstance(state, Scheduled) and (
+        state.start_time is None or state.start_time > datetime.now(timezone.utc)
+    ):
+        raise EndRun(state)
+
+
 def check_upstream_finished(run: TaskRun) -> None:
     for edge, state in run.upstream.items():
         if not state.is_finished():
@@ -175,7 +186,7 @@ def get_task_run_state(run: TaskRun) -> None:
     except signals.ENDRUN:
         raise
     except signals.SUCCESS as sig:
-        if plan.wording.log_success:
+        if wording().log_success:
             plan.runner_logger.info("%s signal raised: %r", type(sig).__name__, sig)
         _finish_signal(run, sig, checkpoint=True)
         return
@@ -198,7 +209,7 @@ def get_task_run_state(run: TaskRun) -> None:
                 "Task '%s': Unexpected error while running task: %r", label(run), exc, exc_info=True
             )
             raise
-        words = plan.wording
+        words = wording()
         argument = label(run) if words.names_task else exc
         plan.runner_logger.error(words.error_line, argument, exc_info=True)
         message = words.error_message.format(exc=exc, task=label(run))

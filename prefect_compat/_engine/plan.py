@@ -23,13 +23,13 @@ What a plan holds:
                         `prefect.<subclass>` for a TaskRunner subclass
   result, checkpoint    the Result to write through and whether the task opts in
   location_keys         the names its location template uses (None: pass everything)
-  wording               the texts of task-error lines and states (`pipeline.WORDING`)
   frame                 the context frame template (task_name, task_slug, logger, ...)
 """
 
 from __future__ import annotations
 
 import uuid
+from types import MappingProxyType
 from typing import Any, Callable, NamedTuple
 
 from prefect_compat._engine import attempt, hooks
@@ -40,6 +40,7 @@ from prefect_compat.engine.result.base import Result, at_target
 from prefect_compat.engine.results.constant_result import ConstantResult
 from prefect_compat.engine.state import Success
 from prefect_compat.tasks.core.constants import Constant
+from prefect_compat.utilities.logging import RunnerLine
 
 __all__ = [
     "NO_HOOKS",
@@ -96,7 +97,6 @@ class TaskPlan:
         "initialize",
         "location_keys",
         "logger",
-        "wording",
         "looping",
         "mapped",
         "max_retries",
@@ -106,6 +106,7 @@ class TaskPlan:
         "restart",
         "result",
         "retry_delay",
+        "runner_line",
         "runner_logger",
         "steps",
         "store",
@@ -126,7 +127,6 @@ class TaskPlan:
     initialize: Callable[[Any, dict[str, Any]], tuple[Any, dict[str, Any]]] | None
     location_keys: tuple[str, ...] | None
     logger: Any
-    wording: Any
     looping: Callable[[TaskRun, Any], Any] | None
     mapped: bool
     max_retries: int
@@ -136,6 +136,7 @@ class TaskPlan:
     restart: bool
     result: Any
     retry_delay: Any
+    runner_line: RunnerLine
     runner_logger: Any
     steps: tuple[Any, ...]
     store: Callable[[TaskRun, Any], Any]
@@ -159,6 +160,9 @@ def _pick_result(task: Any, flow_result: Any) -> Any:
     return result
 
 
+_READY_PAIR = [hooks.STOCK["check_task_is_ready"], hooks.STOCK["check_task_reached_start_time"]]
+
+
 def _pipeline(wanted: tuple[tuple[str, bool, bool], ...], found: Hooks) -> tuple[Any, ...]:
     """Steps in Prefect's order: (name, Prefect calls it here, the stock run needs it).
 
@@ -171,6 +175,8 @@ def _pipeline(wanted: tuple[tuple[str, bool, bool], ...], found: Hooks) -> tuple
             steps.append(hooks.adapt_step(name, found.runner))
         elif needed:
             steps.append(hooks.STOCK[name])
+    if steps[:2] == _READY_PAIR:  # both stock: one call instead of two per task run
+        steps[:2] = [p.check_ready_and_started]
     return tuple(steps)
 
 
@@ -221,6 +227,9 @@ def _plan_handlers(task: Any, found: Hooks) -> tuple[tuple[Any, Any], ...]:
     return owned + tuple((h, found.runner) for h in found.handlers)
 
 
+_NONE: Any = MappingProxyType({})  # shared by every plan without bound constants
+
+
 def _bind_constants(plan: TaskPlan, task: Any, constants: dict[str, Any]) -> None:
     plan.constant_upstream = {
         ConstantEdge(None, task, key): Success(
@@ -253,6 +262,7 @@ def _attach_runner(plan: TaskPlan, task: Any, found: Hooks) -> None:
     """Entries, handlers and the LOOP/initialize hooks, from the runner faces."""
     plan.handlers = _plan_handlers(task, found)
     plan.runner_logger = attempt.RUNNER_LOGGER if found.runner is None else found.runner.logger
+    plan.runner_line = RunnerLine.of(plan.runner_logger)
     plan.entry, plan.parent_entry = found.entries or (attempt.run_planned, attempt.run_parent)
     names = found.names
     plan.initialize = hooks.adapt_initialize(found.runner) if "initialize_run" in names else None
@@ -266,7 +276,7 @@ def direct_plan(task: Any, flow_result: Any, found: Hooks, slug: str | None = No
     plan.task = task
     plan.name = task.name
     plan.edges = ()
-    _bind_constants(plan, task, {})
+    plan.constant_upstream = plan.constant_inputs = plan.constant_raw = _NONE
     plan.mapped = False
     plan.steps = plan.parent_steps = ()
     plan.max_retries = task.max_retries or 0
@@ -277,7 +287,6 @@ def direct_plan(task: Any, flow_result: Any, found: Hooks, slug: str | None = No
     plan.location_keys = template_keys(plan.result)
     plan.checkpoint = task.checkpoint is not False
     plan.logger = task.logger  # prefect.<name the task was built with>, as in Prefect
-    plan.wording = p.wording()
     plan.call = p.call_with_options if (task.timeout or task.log_stdout) else p.call_plain
     plan.store = p.store_value
     plan.frame = _frame_template(task, slug or task.slug or task.name, plan.logger)
