@@ -1,7 +1,8 @@
 """Classes at their 0.13 import paths (`prefect.engine.executors`), as 1.x keeps them.
 
 Each is a small subclass of the 1.x class that warns once per instantiation that it
-moved (Prefect 1.x's wording and category, UserWarning). The 0.13 DaskExecutor also
+moved (Prefect 1.x's wording and category, UserWarning), unless `compat.prefect_version`
+asks for 0.13, whose own path this is. The 0.13 DaskExecutor also
 takes 0.13's extra keyword arguments: `local_processes`, and anything else, which
 0.13 forwarded to the Client or the LocalCluster; both warn as 0.13 did.
 Deleting this module must only break the 0.13 paths (HOUSE_STYLE R13).
@@ -12,6 +13,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+from prefect_compat._compat.era import legacy_013
 from prefect_compat.executors import dask as _dask
 from prefect_compat.executors import local as _local
 
@@ -36,6 +38,8 @@ _CLIENT_KWARGS = frozenset(
 
 
 def _moved(name: str) -> None:
+    if legacy_013():  # 0.13's own path: 0.13 does not warn about it
+        return
     warnings.warn(
         f"prefect.engine.executors.{name} has been moved to `prefect.executors.{name}`, "
         "please update your imports",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from contextvars import ContextVar
+from logging import INFO
 from typing import Any, Callable
 
 from prefect_compat import _context
@@ -23,10 +24,18 @@ from prefect_compat._engine.lazy import LOOP_AT, CheckpointLost
 from prefect_compat._engine.mapping import gathered
 from prefect_compat._engine.pipeline import run_steps
 from prefect_compat._engine.taskrun import TaskRun
-from prefect_compat.engine.state import Looped, Pending, Resume, Retrying, State
-from prefect_compat.utilities.logging import RunnerLine
+from prefect_compat.engine.result.base import Result
+from prefect_compat.engine.state import Looped, Pending, Resume, Retrying, State, Success
 
-__all__ = ["GATHER", "next_loop", "run_gathered", "run_parent", "run_planned", "start_frame"]
+__all__ = [
+    "GATHER",
+    "next_loop",
+    "run_constant",
+    "run_gathered",
+    "run_parent",
+    "run_planned",
+    "start_frame",
+]
 
 RUNNER_LOGGER = logging.getLogger("prefect.TaskRunner")
 GATHER = "prefect_compat.gather"  # tags an upstream fan-out shipped as a plain tuple
@@ -112,7 +121,9 @@ def run_planned(
     token = _context.push(frame)
     try:
         name = frame["task_full_name"]
-        RunnerLine.of(plan.runner_logger).emit("Task '%s': Starting task run...", name)
+        line = plan.runner_line if plan.runner_logger.isEnabledFor(INFO) else None
+        if line is not None:
+            line.emit("Task '%s': Starting task run...", name)
         run = _new_run(plan, state, upstream, frame, inputs)
         final = run_steps(run, plan.steps)
         if plan.looping is not None:
@@ -123,14 +134,23 @@ def run_planned(
                 loop_note((plan, -1 if map_index is None else map_index, final))
             next_loop(run, final)
             final = run_steps(run, plan.steps)
-        RunnerLine.of(plan.runner_logger).emit(
-            "Task '%s': Finished task run for task with final state: '%s'",
-            name,
-            type(final).__name__,
-        )
+        if line is not None:
+            line.emit(
+                "Task '%s': Finished task run for task with final state: '%s'",
+                name,
+                type(final).__name__,
+            )
         return final
     finally:
         _context.pop(token)
+
+
+def run_constant(
+    plan: Any, state: State | None, upstream: dict[Any, State], map_index: int | None = None
+) -> State:
+    """A Constant task's whole run, as Prefect's FlowRunner gives it: its value as
+    Success, with no pipeline, no handlers, no checkpoint and no log lines."""
+    return Success(result=Result(plan.task.value))
 
 
 def run_parent(plan: Any, state: State | None, upstream: dict[Any, State]) -> State:
@@ -141,10 +161,10 @@ def run_parent(plan: Any, state: State | None, upstream: dict[Any, State]) -> St
     token = _context.push(frame)
     try:
         name = frame["task_full_name"]
-        RunnerLine.of(plan.runner_logger).emit("Task '%s': Starting task run...", name)
+        plan.runner_line.emit("Task '%s': Starting task run...", name)
         run = _new_run(plan, state, upstream, frame)
         final = run_steps(run, plan.parent_steps)
-        RunnerLine.of(plan.runner_logger).emit(
+        plan.runner_line.emit(
             "Task '%s': Finished task run for task with final state: '%s'",
             name,
             type(final).__name__,

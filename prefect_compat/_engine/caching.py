@@ -30,8 +30,9 @@ def check_task_is_cached(run: TaskRun) -> None:
     for candidate in candidates:
         if task.cache_validator(candidate, run.raw_inputs, parameters):
             raise EndRun(candidate)
-    if candidates:
-        run.plan.logger.warning("Task '%s': Can't use cache because it is now invalid", label(run))
+    run.plan.runner_logger.warning(  # Prefect warns whenever no candidate is valid
+        "Task '%s': Can't use cache because it is now invalid", label(run)
+    )
 
 
 def check_target(run: TaskRun) -> None:

@@ -29,8 +29,10 @@ from prefect_compat._engine.call_steps import StoreFailure, spec_for
 from prefect_compat.core._binding import outside_flow_message
 from prefect_compat.engine.state import Cached, Failed, Retrying, Success, TimedOut
 from prefect_compat.exceptions import TaskCallError, UpstreamTaskError
-from prefect_compat.states import State, StateType, fetch_result, result_types
+from prefect_compat.futures import PrefectFuture, submit_call
+from prefect_compat.states import State, StateDetails, StateType, fetch_result, result_types
 from prefect_compat.utilities.context import RUN_KEY, TaskRunContext
+from prefect_compat.utilities.edges import unmapped
 
 __all__ = ["CALL", "SUBMIT", "call", "check_legacy_keywords", "map_call", "run_call", "to_v2"]
 
@@ -67,8 +69,6 @@ def to_v2(state: Any, context: Any) -> State:
         details = None
         extra = state.context
         if extra and "cache_key" in extra:
-            from prefect_compat.states import StateDetails
-
             details = StateDetails(
                 cache_key=extra["cache_key"], cache_expiration=extra["cache_expiration"]
             )
@@ -170,8 +170,6 @@ def call(  # noqa: PLR0913 - a Task call's parts
     if mode == SUBMIT:
         if context.isasync and flow_context.isasync:
             return _submitted(flow_context, task, parameters, context, wait_for, return_state)
-        from prefect_compat.futures import submit_call
-
         future = submit_call(flow_context, task, parameters, context, wait_for)
         flow_context.attempt_runs.append((key, index, future))
         if return_state:
@@ -212,8 +210,6 @@ async def _submitted(  # noqa: PLR0913 - call()'s parts
     return_state: bool,
 ) -> Any:
     """`await task.submit()` for an async task in an async flow: a future, or the state."""
-    from prefect_compat.futures import PrefectFuture, submit_call
-
     key = task.task_key
     if flow_context.task_runner.inline:  # runs now, but beside the loop its body needs
         context.loop = flow_context.loop
@@ -243,8 +239,6 @@ def _reused(  # noqa: PLR0913 - call()'s parts
     state = prior.copy(data=data if isinstance(data, result_types()) else None)
     flow_context.attempt_runs.append((task.task_key, index, state))
     if mode == SUBMIT:
-        from prefect_compat.futures import PrefectFuture
-
         asynchronous = bool(flow_context.isasync and task.isasync)
         future = PrefectFuture.done(f"{task.name}-{index}", state, asynchronous)
         return future.wait() if return_state else future
@@ -285,8 +279,6 @@ def resolve_inputs(parameters: dict[str, Any], wait_for: Any) -> dict[str, Any]:
 
 
 def _resolve(value: Any) -> Any:
-    from prefect_compat.futures import PrefectFuture
-
     kind = type(value)
     if kind is PrefectFuture or kind is State:
         return _upstream_value(value)
@@ -317,8 +309,6 @@ def map_call(
     task: Any, args: tuple[Any, ...], kwargs: dict[str, Any], return_state: bool, wait_for: Any
 ) -> list[Any]:
     """`task.map(...)` in a 2.x flow: one submitted run per item (`unmapped(x)` stays whole)."""
-    from prefect_compat.utilities.edges import unmapped
-
     spec = spec_for(task)
     names = spec.run_spec.positional
     named = dict(zip(names, args))

@@ -30,6 +30,7 @@ import time
 import uuid
 import warnings
 from contextlib import AbstractContextManager, nullcontext
+from contextvars import ContextVar
 from datetime import datetime, timezone
 from typing import Any, Callable, NamedTuple
 
@@ -51,9 +52,17 @@ from prefect_compat._engine.remote import submitter
 from prefect_compat.engine import get_default_executor_class, signals
 from prefect_compat.engine.state import Failed, Pending, Running, Scheduled, State, Success
 from prefect_compat.executors.base import check_executor
-from prefect_compat.utilities.logging import flush_handlers, get_logger
+from prefect_compat.utilities.logging import flush_handlers
 
-__all__ = ["FlowHooks", "FlowRun", "resolve_executor", "run_flow", "run_task", "start_flow"]
+__all__ = [
+    "FlowHooks",
+    "FlowRun",
+    "add_observer",
+    "resolve_executor",
+    "run_flow",
+    "run_task",
+    "start_flow",
+]
 
 FLOW_LOGGER = logging.getLogger("prefect.FlowRunner")
 _PASS_KEYWORDS = frozenset(
@@ -202,8 +211,9 @@ def get_flow_run_state(  # noqa: PLR0913, PLR0917 - FlowRunner.get_flow_run_stat
         fr.hooks.logger.info("Flow is not in a Running state.")
         raise signals.ENDRUN(state)
     flow = fr.flow
-    return_tasks = set(return_tasks or ())
-    if not return_tasks <= flow.tasks:
+    if return_tasks is not flow.tasks:  # Flow.run asks for every task: nothing to check
+        return_tasks = set(return_tasks or ())
+    if return_tasks is not flow.tasks and not return_tasks <= flow.tasks:
         error = ValueError("Some tasks in return_tasks were not found in the flow.")
         return fr.transition(state, Failed(f"Unexpected error: {error!r}", result=error))
     graph = compile_graph(flow)
@@ -342,7 +352,9 @@ def _one_pass(fr: FlowRun, state: State | None, options: dict[str, Any]) -> Stat
     except signals.ENDRUN as stop:
         state = stop.state
     except Exception as exc:  # noqa: BLE001 - unexpected engine error: Failed flow state
-        if _context.get("raise_on_exception"):
+        if _context.get("raise_on_exception"):  # Prefect logs its two lines, then raises
+            fr.hooks.logger.error("Unexpected error: %r", exc, exc_info=True)
+            fr.hooks.logger.error("Unexpected error while running flow: %r", exc, exc_info=True)
             raise
         fr.hooks.logger.exception("Unexpected error while running flow '%s'", fr.flow.name)
         failed = Failed(f"Unexpected error while running flow: {exc!r}", result=exc)
@@ -355,6 +367,42 @@ def _one_pass(fr: FlowRun, state: State | None, options: dict[str, Any]) -> Stat
     return state  # type: ignore[return-value]
 
 
+# -- observers ----------------------------------------------------------------------------
+
+Observer = Callable[[Any, Any, dict[str, Any]], Callable[[State], None] | None]
+_OBSERVERS: list[Observer] = []
+_observed: ContextVar[bool] = ContextVar("prefect_compat.run_observed", default=False)
+
+
+def add_observer(observer: Observer) -> Callable[[], None]:
+    """Watch every flow run from now on; returns the function that stops watching.
+
+    `observer(flow, runner, options)` is called when a run starts (whatever runner
+    class runs it, `flow.run()` or `FlowRunner(flow).run()`); it may change the run's
+    `options` (`parameters`, `task_runner_state_handlers`) and may return a callable
+    that receives the run's final state. A run started inside an observed run (a
+    runner subclass's `run` calling `super().run`) is part of it, not a new one.
+    This is how `prefect-compat run` sees the flows a script runs.
+    """
+    _OBSERVERS.append(observer)
+    return lambda: _OBSERVERS.remove(observer)
+
+
+def _run_observed(
+    flow: Any, found: FlowHooks, until_finished: bool, resumed: Any, options: Any
+) -> State:
+    token = _observed.set(True)
+    try:
+        finish = [observer(flow, found.runner, options) for observer in list(_OBSERVERS)]
+        state = run_flow(flow, found, until_finished, resumed, **options)
+        for done in finish:
+            if done is not None:
+                done(state)
+        return state
+    finally:
+        _observed.reset(token)
+
+
 def run_flow(
     flow: Any, found: FlowHooks, until_finished: bool = False, resumed: Any = None, **options: Any
 ) -> State:
@@ -364,6 +412,8 @@ def run_flow(
     return_tasks, parameters, task_runner_state_handlers, executor, context,
     task_contexts). `resumed`: the run journal's plan when `flow.run(resume=...)`.
     """
+    if _OBSERVERS and not _observed.get():
+        return _run_observed(flow, found, until_finished, resumed, options)
     fr = FlowRun(flow, found, resolve_executor(flow, options.get("executor")))
     options["executor"] = fr.executor
     try:
@@ -407,7 +457,7 @@ def _until_finished(fr: FlowRun, options: dict[str, Any]) -> State:
             if not resume_paused(task_states):
                 break
             continue
-        get_logger(flow.name).info("Waiting for next available Task run at %s", start)
+        flow.logger.info("Waiting for next available Task run at %s", start)
         delay = (start - datetime.now(timezone.utc)).total_seconds()
         if delay > 0:
             time.sleep(delay)
@@ -429,10 +479,7 @@ def start_flow(flow: Any, found: FlowHooks, parameters: Any, kwargs: dict[str, A
             "are always returned. If you want to receive a subset of task states, use a "
             "FlowRunner directly."
         )
-    resumed = _resume(flow, parameters, kwargs)
-    if resumed is not None:
-        parameters = {**resumed.parameters, **(parameters or {})}
-        kwargs["task_states"] = {**resumed.task_states, **(kwargs.get("task_states") or {})}
+    resumed, parameters = _journal.resume_from(flow, parameters, kwargs)  # resume=...
     params = split_parameters(flow, parameters, kwargs)
     allowed = _PASS_KEYWORDS | {"state", "task_states", "context"}
     unexpected = sorted(set(kwargs) - allowed)
@@ -442,19 +489,6 @@ def start_flow(flow: Any, found: FlowHooks, parameters: Any, kwargs: dict[str, A
             f"'{unexpected[0]}'"
         )
     return run_flow(flow, found, until_finished=True, resumed=resumed, parameters=params, **kwargs)
-
-
-def _resume(flow: Any, parameters: Any, kwargs: dict[str, Any]) -> Any:
-    """`flow.run(resume=..., force_resume=...)` (or `prefect-compat run --resume`):
-    the run journal's plan for the run, or None."""
-    spec, force = kwargs.pop("resume", None), bool(kwargs.pop("force_resume", False))
-    if spec is None:
-        spec, force = _journal.cli_request()
-    if spec is None:
-        return None
-    declared = {p.name for p in flow.parameters()}
-    given = {**(parameters or {}), **{k: v for k, v in kwargs.items() if k in declared}}
-    return _journal.prepare_resume(flow, spec, force, given)
 
 
 def run_task(  # noqa: PLR0913 - TaskRunner.run's arguments plus the runner's hooks

@@ -27,15 +27,15 @@ import json
 import os
 from typing import Any
 
+from prefect_compat import settings
 from prefect_compat._storage.base import NotFound, StorageError
 from prefect_compat._storage.local import LocalStorage
+from prefect_compat.results import BaseResult, ResultFactory
 
 __all__ = ["cache_lookup", "cache_record", "factory_for", "flow_factory", "flow_persists"]
 
 
 def _setting(name: str) -> Any:
-    from prefect_compat import settings
-
     return getattr(settings, name).value()
 
 
@@ -62,8 +62,6 @@ def flow_persists(flow: Any, parent: Any) -> bool:
 
 
 def _factory(persist: bool, in_memory: bool, storage: Any, serializer: Any) -> Any:
-    from prefect_compat.results import ResultFactory
-
     return ResultFactory(
         persist_result=persist,
         cache_result_in_memory=in_memory,
@@ -139,16 +137,12 @@ def cache_lookup(key: str) -> tuple[Any, datetime.datetime | None] | None:
 
 def _describe(data: Any) -> Any:
     """A JSON description of a run's result data (None when nothing can be reloaded)."""
-    from prefect_compat.results import BaseResult
-
     if isinstance(data, BaseResult):
         return data.dict()
     return None
 
 
 def _restore(description: Any) -> Any:
-    from prefect_compat.results import BaseResult
-
     if not description:
         return None
     return BaseResult.parse_obj(description)

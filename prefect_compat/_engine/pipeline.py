@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from prefect_compat import _context
 from prefect_compat._engine.lazy import CheckpointLost
@@ -28,7 +28,7 @@ from prefect_compat._engine.taskrun import EndRun, TaskRun, label, transition
 from prefect_compat._engine.templating import formatting_kwargs
 from prefect_compat._engine.timeouts import call_with_timeout, stdout_to_logger
 from prefect_compat.engine import signals
-from prefect_compat.engine.result.base import Result, ResultNotImplementedError
+from prefect_compat.engine.result.base import ResultNotImplementedError
 from prefect_compat.engine.state import (
     Cached,
     Failed,
@@ -81,11 +81,6 @@ def run_steps(run: TaskRun, steps: tuple[Any, ...]) -> State:
 # -- steps ------------------------------------------------------------------------------
 
 
-def return_constant(run: TaskRun) -> None:
-    """The whole pipeline of a Constant task: its value, no run, no checkpoint."""
-    raise EndRun(Success(result=Result(run.plan.task.value)))
-
-
 def check_task_is_ready(run: TaskRun) -> None:
     """Only Pending (incl. Scheduled, Retrying, Resume), Mapped and Cached states run."""
     if not isinstance(run.state, (Pending, Mapped, Cached)):
@@ -95,6 +90,17 @@ def check_task_is_ready(run: TaskRun) -> None:
 def check_task_reached_start_time(run: TaskRun) -> None:
     """A Scheduled state waits until its start time (None: not yet scheduled)."""
     state = run.state
+    if isinstance(state, Scheduled) and (
+        state.start_time is None or state.start_time > datetime.now(timezone.utc)
+    ):
+        raise EndRun(state)
+
+
+def check_ready_and_started(run: TaskRun) -> None:
+    """The two steps above in one call: what a plan runs when neither is overridden."""
+    state = run.state
+    if not isinstance(state, (Pending, Mapped, Cached)):
+        raise EndRun(state)
     if isinstance(state, Scheduled) and (
         state.start_time is None or state.start_time > datetime.now(timezone.utc)
     ):
@@ -183,6 +189,8 @@ def get_task_run_state(run: TaskRun) -> None:
     except signals.ENDRUN:
         raise
     except signals.SUCCESS as sig:
+        if wording().log_success:
+            plan.runner_logger.info("%s signal raised: %r", type(sig).__name__, sig)
         _finish_signal(run, sig, checkpoint=True)
         return
     except signals.LOOP as sig:
@@ -198,17 +206,50 @@ def get_task_run_state(run: TaskRun) -> None:
         transition(run, TimedOut("Task timed out during execution.", result=exc))
         return
     except Exception as exc:  # noqa: BLE001 - THE task boundary: user errors become Failed
-        if _context.get("raise_on_exception"):
+        if _context.get("raise_on_exception"):  # Prefect logs its two lines, then raises
+            plan.runner_logger.error("Unexpected error: %r", exc, exc_info=True)
+            plan.runner_logger.error(
+                "Task '%s': Unexpected error while running task: %r", label(run), exc, exc_info=True
+            )
             raise
-        run.plan.runner_logger.error(
-            "Task '%s': Exception encountered during task execution!", label(run), exc_info=True
-        )
-        message = f"Error during execution of task: {exc!r} (task '{label(run)}')"
+        words = wording()
+        argument = label(run) if words.names_task else exc
+        plan.runner_logger.error(words.error_line, argument, exc_info=True)
+        message = words.error_message.format(exc=exc, task=label(run))
         transition(run, Failed(message, result=exc))
         return
     result = _store(run, value)
     if result is not None:
         transition(run, Success("Task run succeeded.", result=result))
+
+
+class Wording(NamedTuple):
+    """Texts where Prefect 0.13 and 1.x differ; `compat.prefect_version` picks one."""
+
+    error_line: str  # logged on the runner logger, with the task label or the exception
+    names_task: bool  # True: error_line's argument is the task label, else the exception
+    error_message: str  # the Failed state's message ({exc}, {task})
+    log_success: bool  # 0.13 also logs "SUCCESS signal raised: ..."
+
+
+WORDING = {
+    "1": Wording(
+        "Task '%s': Exception encountered during task execution!",
+        True,
+        "Error during execution of task: {exc!r} (task '{task}')",
+        False,
+    ),
+    "0.13": Wording(
+        "Unexpected error: %r", False, "Unexpected error: {exc!r} (task '{task}')", True
+    ),
+}
+
+
+def wording() -> Wording:
+    """The wording the configuration asks for (read once per plan, never per run)."""
+    config = _context.get("config")
+    version = config.get("compat", {}).get("prefect_version") if config is not None else None
+    return WORDING.get(str(version), WORDING["1"])
 
 
 # Failures of the checkpoint write: a template key that is missing, a value the

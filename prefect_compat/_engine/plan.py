@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import uuid
 import weakref
+from types import MappingProxyType
 from typing import Any, Callable, NamedTuple
 
 from prefect_compat._engine import attempt, hooks
@@ -40,7 +41,7 @@ from prefect_compat.engine.result.base import Result, at_target
 from prefect_compat.engine.results.constant_result import ConstantResult
 from prefect_compat.engine.state import Success
 from prefect_compat.tasks.core.constants import Constant
-from prefect_compat.utilities.logging import get_logger
+from prefect_compat.utilities.logging import RunnerLine
 
 __all__ = [
     "NO_HOOKS",
@@ -107,6 +108,7 @@ class TaskPlan:
         "restart",
         "result",
         "retry_delay",
+        "runner_line",
         "runner_logger",
         "steps",
         "store",
@@ -136,6 +138,7 @@ class TaskPlan:
     restart: bool
     result: Any
     retry_delay: Any
+    runner_line: RunnerLine
     runner_logger: Any
     steps: tuple[Any, ...]
     store: Callable[[TaskRun, Any], Any]
@@ -159,6 +162,9 @@ def _pick_result(task: Any, flow_result: Any) -> Any:
     return result
 
 
+_READY_PAIR = [hooks.STOCK["check_task_is_ready"], hooks.STOCK["check_task_reached_start_time"]]
+
+
 def _pipeline(wanted: tuple[tuple[str, bool, bool], ...], found: Hooks) -> tuple[Any, ...]:
     """Steps in Prefect's order: (name, Prefect calls it here, the stock run needs it).
 
@@ -171,6 +177,8 @@ def _pipeline(wanted: tuple[tuple[str, bool, bool], ...], found: Hooks) -> tuple
             steps.append(hooks.adapt_step(name, found.runner))
         elif needed:
             steps.append(hooks.STOCK[name])
+    if steps[:2] == _READY_PAIR:  # both stock: one call instead of two per task run
+        steps[:2] = [p.check_ready_and_started]
     return tuple(steps)
 
 
@@ -221,6 +229,9 @@ def _plan_handlers(task: Any, found: Hooks) -> tuple[tuple[Any, Any], ...]:
     return owned + tuple((h, found.runner) for h in found.handlers)
 
 
+_NONE: Any = MappingProxyType({})  # shared by every plan without bound constants
+
+
 def _bind_constants(plan: TaskPlan, task: Any, constants: dict[str, Any]) -> None:
     plan.constant_upstream = {
         ConstantEdge(None, task, key): Success(
@@ -253,6 +264,7 @@ def _attach_runner(plan: TaskPlan, task: Any, found: Hooks) -> None:
     """Entries, handlers and the LOOP/initialize hooks, from the runner faces."""
     plan.handlers = _plan_handlers(task, found)
     plan.runner_logger = attempt.RUNNER_LOGGER if found.runner is None else found.runner.logger
+    plan.runner_line = RunnerLine.of(plan.runner_logger)
     plan.entry, plan.parent_entry = found.entries or (attempt.run_planned, attempt.run_parent)
     names = found.names
     plan.initialize = hooks.adapt_initialize(found.runner) if "initialize_run" in names else None
@@ -266,7 +278,7 @@ def direct_plan(task: Any, flow_result: Any, found: Hooks, slug: str | None = No
     plan.task = task
     plan.name = task.name
     plan.edges = ()
-    _bind_constants(plan, task, {})
+    plan.constant_upstream = plan.constant_inputs = plan.constant_raw = _NONE
     plan.mapped = False
     plan.steps = plan.parent_steps = ()
     plan.max_retries = task.max_retries or 0
@@ -276,7 +288,7 @@ def direct_plan(task: Any, flow_result: Any, found: Hooks, slug: str | None = No
     plan.result = _pick_result(task, flow_result)
     plan.location_keys = template_keys(plan.result)
     plan.checkpoint = task.checkpoint is not False
-    plan.logger = get_logger(task.name)
+    plan.logger = task.logger  # prefect.<name the task was built with>, as in Prefect
     plan.call = p.call_with_options if (task.timeout or task.log_stdout) else p.call_plain
     plan.store = p.store_value
     plan.frame = _frame_template(task, slug or task.slug or task.name, plan.logger)
@@ -301,7 +313,7 @@ def build_plan(
         _bind_constants(plan, task, constants)
     plan.mapped = any(e.mapped for e in edges)
     if constant:
-        plan.steps = (p.return_constant,)
+        plan.entry = attempt.run_constant
     else:
         keyed = bool(constants) or any(e.key is not None for e in edges)
         plan.steps = _task_steps(task, bool(edges), keyed, found)
@@ -354,8 +366,9 @@ def runner_plans(flow: Any, found: Any, graph: Any, handlers: tuple[Any, ...]) -
         return cached[1]
     plans = build_plans(flow, graph, _task_hooks(flow, found, handlers))
     if found.task_logger is not attempt.RUNNER_LOGGER:
+        line = RunnerLine.of(found.task_logger)
         for task_plan in plans.values():
-            task_plan.runner_logger = found.task_logger
+            task_plan.runner_logger, task_plan.runner_line = found.task_logger, line
     _PLAN_CACHE[found.runner] = (key, plans)
     return plans
 

@@ -51,7 +51,9 @@ from contextvars import ContextVar
 from typing import Any, Callable
 
 from prefect_compat import _context
+from prefect_compat.configuration import config
 from prefect_compat.engine.state import Failed
+from prefect_compat.utilities.logging import ROOT_NAME
 
 __all__ = [
     "CHUNK",
@@ -215,9 +217,6 @@ def _not_capturing(record: logging.LogRecord) -> bool:
 def _install_capture() -> None:
     """Once per worker process: capture `prefect` (and extra) loggers' records."""
     global _installed
-    from prefect_compat.configuration import config
-    from prefect_compat.utilities.logging import ROOT_NAME
-
     names = [ROOT_NAME, *(config.logging.get("extra_loggers") or [])]
     handler = _CaptureHandler()
     for name in names:

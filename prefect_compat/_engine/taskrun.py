@@ -74,7 +74,7 @@ def _call_handler(
     except Exception as exc:  # noqa: BLE001 - user handler code: becomes the task's state
         if _context.get("raise_on_exception"):
             raise
-        run.plan.logger.exception("Task '%s': unexpected error in a state handler", label(run))
+        run.plan.runner_logger.exception("Unexpected error while calling state handlers: %r", exc)
         run.state = Failed(
             f"Unexpected error while calling state handlers: {exc!r} (task '{label(run)}', "
             f"handler {getattr(handler, '__name__', handler)!r})",

@@ -42,9 +42,26 @@ __all__ = [
     "flush",
     "prepare_resume",
     "requeue",
+    "resume_from",
     "resuming",
     "settings",
 ]
+
+
+def resume_from(flow: Any, parameters: Any, kwargs: dict[str, Any]) -> tuple[Any, Any]:
+    """`flow.run(resume=..., force_resume=...)` (or `prefect-compat run --resume`): the
+    run journal's plan for the run (None: no resume) and the run's parameters, with
+    the resumed run's as defaults; the resumed task states go into `kwargs`."""
+    spec, force = kwargs.pop("resume", None), bool(kwargs.pop("force_resume", False))
+    if spec is None:
+        spec, force = cli_request()
+    if spec is None:
+        return None, parameters
+    declared = {p.name for p in flow.parameters()}
+    given = {**(parameters or {}), **{k: v for k, v in kwargs.items() if k in declared}}
+    plan = prepare_resume(flow, spec, force, given)
+    kwargs["task_states"] = {**plan.task_states, **(kwargs.get("task_states") or {})}
+    return plan, {**plan.parameters, **(parameters or {})}
 
 
 def prepare_resume(flow: Any, spec: Any, force: bool, given: dict[str, Any]) -> Any:

@@ -1,14 +1,14 @@
 """Watch the flow runs of a `prefect-compat run`: live counts while running, a summary after.
 
-How runs are observed without touching the engine: `run` sets the config key
-`engine.flow_runner.default_class` to `ObservedFlowRunner`, so every `flow.run()` (the
-script's own and ours) builds one. Its `run()` registers a `RunRecord` per flow run
-(one runner per `flow.run()`, possibly several passes for retries), adds a
-`TransitionCounter` to the runner-level task state handlers, and records the state
-each pass returns. The counter only does arithmetic on (old, new) state types under
-the record's lock; it holds a key, not the record, so it pickles to a no-op for
-executors that run tasks in other processes (counts are then filled in from the
-final states when the pass returns).
+How runs are observed: the `Session` registers itself with the engine's one entry
+(`_engine/flow_run.add_observer`), so every flow run the script starts, through
+`flow.run()` or a FlowRunner of any class, reaches `Session.observe` before its first
+task. It registers a `RunRecord` per runner (one per `flow.run()`, all passes for
+retries included), adds a `TransitionCounter` to the runner-level task state
+handlers, and records the final state. The counter only does arithmetic on (old, new)
+state types under the record's lock; it holds a key, not the record, so it pickles to
+a no-op for executors that run tasks in other processes (counts are then filled in
+from the final state when the run returns).
 
 Output: on a terminal a rich Live region (one line per active run: spinner, done,
 failed, running, elapsed); otherwise plain lines (start, at most one progress line per
@@ -28,11 +28,11 @@ import threading
 import time
 from typing import Any, Iterable
 
-from prefect_compat.engine.flow_runner import FlowRunner
+from prefect_compat._engine.flow_run import add_observer
 from prefect_compat.engine.state import Failed, Looped, Mapped, Running, State
 from prefect_compat.utilities.logging import get_logger
 
-__all__ = ["ObservedFlowRunner", "RunRecord", "Session", "TransitionCounter"]
+__all__ = ["RunRecord", "Session", "TransitionCounter"]
 
 PLAIN_INTERVAL = 2.0
 MAX_LISTED = 10
@@ -378,19 +378,35 @@ class Session:
         self.result_dir = result_dir
         self.records: list[RunRecord] = []
         # keyed by the runner itself (one per `flow.run()`), kept alive so keys stay unique
-        self._by_runner: dict[FlowRunner, RunRecord] = {}
+        self._by_runner: dict[Any, RunRecord] = {}
 
     def __enter__(self) -> Session:
         global _SESSION
         _SESSION = self
+        self._unobserve = add_observer(self.observe)
         return self
 
     def __exit__(self, *exc: Any) -> None:
         global _SESSION
+        self._unobserve()
         self.display.close()
         _SESSION = None
 
-    def record_for(self, runner: FlowRunner) -> RunRecord:
+    def observe(self, flow: Any, runner: Any, options: dict[str, Any]) -> Any:
+        """A flow run starts (any runner class): apply the CLI's options, count its tasks.
+
+        The `--param` values are checked here, before any task of the run.
+        """
+        options["parameters"] = {**(options.get("parameters") or {}), **self.overrides_for(flow)}
+        self.apply_result_dir(flow)
+        counter = self.record_for(runner).counter
+        options["task_runner_state_handlers"] = [
+            *(options.get("task_runner_state_handlers") or ()),
+            counter,
+        ]
+        return lambda state: self.finished(runner, state)
+
+    def record_for(self, runner: Any) -> RunRecord:
         record = self._by_runner.get(runner)
         if record is None:
             record = RunRecord(runner.flow)
@@ -425,7 +441,7 @@ class Session:
         result.dir = os.path.abspath(self.result_dir)  # even inside home_dir: the user asked
         flow.result = result
 
-    def finished(self, runner: FlowRunner, state: State) -> None:
+    def finished(self, runner: Any, state: State) -> None:
         record = self._by_runner[runner]
         record.settle(state)
         if state.is_finished():
@@ -451,43 +467,3 @@ def _script_flows() -> list[Any]:
 
     module = sys.modules.get("__main__")
     return [v for v in list(getattr(module, "__dict__", {}).values()) if isinstance(v, Flow)]
-
-
-class ObservedFlowRunner(FlowRunner):
-    """FlowRunner that reports to the active `Session` (and is a plain one without it)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.logger = get_logger("FlowRunner")  # log under Prefect's usual name
-
-    def run(  # noqa: PLR0913, PLR0917 - Prefect's public signature
-        self,
-        state: State | None = None,
-        task_states: dict | None = None,
-        return_tasks: Iterable | None = None,
-        parameters: dict | None = None,
-        task_runner_state_handlers: Iterable | None = None,
-        executor: Any = None,
-        context: dict | None = None,
-        task_contexts: dict | None = None,
-    ) -> State:
-        session = _SESSION
-        handlers = list(task_runner_state_handlers or ())
-        if session is not None:
-            # checked here, when the runner receives the flow: before any task runs
-            parameters = {**(parameters or {}), **session.overrides_for(self.flow)}
-            session.apply_result_dir(self.flow)
-            handlers.append(session.record_for(self).counter)
-        new_state = super().run(
-            state=state,
-            task_states=task_states,
-            return_tasks=return_tasks,
-            parameters=parameters,
-            task_runner_state_handlers=handlers,
-            executor=executor,
-            context=context,
-            task_contexts=task_contexts,
-        )
-        if session is not None:
-            session.finished(self, new_state)
-        return new_state

@@ -3,9 +3,9 @@
 Steps: check the script exists and compiles (exit 2 otherwise); install the `prefect`
 import alias; apply the options through configuration *before* the script runs, so
 they reach the flows the script runs itself (`engine.executor.default_class`,
-`flows.checkpointing` plus the context key `checkpointing`, and
-`engine.flow_runner.default_class` = `progress.ObservedFlowRunner`, which is how every
-flow run is observed); execute the script as `__main__`; if it ran no flow, run the
+`flows.checkpointing` plus the context key `checkpointing`); watch every flow run the
+script starts (`progress.Session`, an observer of the engine's one entry); execute the
+script as `__main__`; if it ran no flow, run the
 one it defines (or `--flow NAME`) with the `--param` values; print a summary per flow
 run. Exit 0 when every flow run succeeded, 1 when one did not (or the script raised),
 2 for usage errors.
@@ -115,10 +115,8 @@ def _executor_factory(name: str) -> Any:
 
 def _configure(executor: str | None, checkpoint: bool | None) -> None:
     from prefect_compat import _context
-    from prefect_compat.cli.progress import ObservedFlowRunner
     from prefect_compat.configuration import config
 
-    config.engine.flow_runner.default_class = ObservedFlowRunner
     if executor is not None:
         config.engine.executor.default_class = _executor_factory(executor)
     if checkpoint is not None:

@@ -42,6 +42,7 @@ from prefect_compat.core.parameter import Parameter
 from prefect_compat.core.task import Task
 from prefect_compat.utilities.collections import OrderedSet
 from prefect_compat.utilities.edges import strip_annotations
+from prefect_compat.utilities.logging import get_logger
 from prefect_compat.utilities.tasks import as_task, collection_task
 
 __all__ = ["Flow", "ParameterDetails", "cache"]
@@ -75,6 +76,7 @@ class Flow:
         if not name:
             raise ValueError("A name must be provided for the flow.")
         self.name = name
+        self.logger = get_logger(name)
         self.schedule = schedule
         self.executor = executor
         self.run_config = run_config

@@ -333,3 +333,15 @@ def test_python_dash_m_and_version(cli):
     import prefect_compat
 
     assert prefect_compat.__version__ in proc.stdout
+
+
+def test_a_flow_run_with_a_flow_runner_built_by_hand_is_observed_and_runs_once(cli, tmp_path):
+    """`FlowRunner(flow=f).run()` (not the configured runner class) is still seen by the
+    CLI: it gets `--param` values and a summary, and the CLI does not run the flow again."""
+    marks = tmp_path / "marks.txt"
+    proc = cli("run", script("runs_with_flow_runner.py"), "-p", "n=5", "--", str(marks))
+    assert proc.returncode == 0, proc.stderr
+    assert marks.read_text() == "ran\n"
+    assert "script saw Success" in proc.stdout
+    assert "Flow 'by-hand' finished: Success('All reference tasks succeeded.')" in proc.stdout
+    assert proc.stdout.count("Beginning Flow run for 'by-hand'") == 1

@@ -155,3 +155,11 @@ def test_the_2x_state_is_not_a_1x_state():
     assert not isinstance(v1.Success(), State)
     assert callable(State.result)  # a method in 2.x; `v1.State.result` is a property
     assert isinstance(v1.State.__dict__["result"], property)
+
+
+def test_the_state_class_is_importable_from_client_schemas_as_in_prefect_2():
+    import prefect_compat
+    from prefect_compat.client.schemas import State as SchemaState
+    from prefect_compat.states import State
+
+    assert SchemaState is State is prefect_compat.State

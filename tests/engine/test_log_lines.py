@@ -1,0 +1,195 @@
+"""The runner's log lines, as Prefect 1.4.1 (default) and 0.13.19 write them.
+
+Every expected line here was read off a run of the same flow on the real releases
+(probe scripts in the session's scratch area): logger name, level and text.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import warnings
+
+import pytest
+
+from prefect_compat import Flow, task
+from prefect_compat.engine import signals
+from prefect_compat.utilities.configuration import set_temporary_config
+
+
+def _lines(caplog) -> list[tuple[str, str, str]]:
+    return [(r.levelname, r.name, r.getMessage()) for r in caplog.records]
+
+
+@task
+def skipper():
+    raise signals.SKIP("skip me")
+
+
+@task
+def failer():
+    raise signals.FAIL("fail me")
+
+
+@task
+def boom():
+    raise ValueError("boom")
+
+
+@task
+def succeeds():
+    raise signals.SUCCESS("ok!", result=3)
+
+
+@task
+def nums():
+    return [1, 2]
+
+
+@task
+def inc(x):
+    return x + 1
+
+
+def _run(flow, caplog):
+    with caplog.at_level(logging.INFO, logger="prefect"):
+        state = flow.run()
+    return state, _lines(caplog)
+
+
+def test_signals_exceptions_and_mapped_parents_are_logged_on_the_task_runner(caplog):
+    with Flow("lines") as flow:
+        skipper()
+        failer()
+        boom()
+        succeeds()
+        inc.map(nums())
+    _, lines = _run(flow, caplog)
+    runner = [(level, msg) for level, name, msg in lines if name == "prefect.TaskRunner"]
+    assert ("INFO", "SKIP signal raised: SKIP('skip me')") in runner
+    assert ("INFO", "FAIL signal raised: FAIL('fail me')") in runner
+    assert ("ERROR", "Task 'boom': Exception encountered during task execution!") in runner
+    assert not any("SUCCESS signal raised" in msg for _, msg in runner)  # 1.x: none
+    parent = [msg for _, msg in runner if msg.startswith("Task 'inc':")]
+    assert parent == [
+        "Task 'inc': Starting task run...",
+        "Task 'inc': Finished task run for task with final state: 'Mapped'",
+    ]
+    # the signal line sits between its task's Starting and Finished lines
+    starting = runner.index(("INFO", "Task 'skipper': Starting task run..."))
+    assert runner[starting + 1] == ("INFO", "SKIP signal raised: SKIP('skip me')")
+
+
+def test_constant_tasks_get_their_value_without_log_lines(caplog):
+    with Flow("constants") as flow:
+        mapped = inc.map([-1, 0, 1])
+    state, lines = _run(flow, caplog)
+    assert state.result[mapped].result == [0, 1, 2]
+    assert not any("Constant" in msg for _, _, msg in lines)
+
+
+def test_the_cache_warning_comes_from_the_task_runner_when_no_cache_is_valid(caplog):
+    @task(cache_for=datetime.timedelta(minutes=5))
+    def cached():
+        return 1
+
+    with Flow("cache") as flow:
+        cached()
+    _, first = _run(flow, caplog)
+    warning = (
+        "WARNING",
+        "prefect.TaskRunner",
+        "Task 'cached': Can't use cache because it is now invalid",
+    )
+    assert warning in first
+    caplog.clear()
+    _, second = _run(flow, caplog)  # the first run's Cached state is valid now
+    assert warning not in second
+
+
+def test_a_state_handler_error_is_logged_as_prefect_does(caplog):
+    def broken(task, old, new):
+        raise ValueError("handler bug")
+
+    @task(state_handlers=[broken])
+    def plain():
+        return 1
+
+    with Flow("handlers") as flow:
+        plain()
+    state, lines = _run(flow, caplog)
+    assert state.is_failed()
+    assert (
+        "ERROR",
+        "prefect.TaskRunner",
+        "Unexpected error while calling state handlers: ValueError('handler bug')",
+    ) in lines
+
+
+def test_the_retry_wait_line_is_logged_on_the_flow_logger(caplog):
+    calls = []
+
+    @task(max_retries=1, retry_delay=datetime.timedelta(seconds=0))
+    def flaky():
+        calls.append(1)
+        if len(calls) < 2:
+            raise ValueError("flaky")
+        return 1
+
+    with Flow("waits") as flow:
+        flaky()
+    state, lines = _run(flow, caplog)
+    assert state.is_successful()
+    waiting = [msg for _, name, msg in lines if name == "prefect.waits"]
+    assert len(waiting) == 1 and waiting[0].startswith("Waiting for next available Task run at ")
+    assert flow.logger.name == "prefect.waits"
+
+
+def test_compat_prefect_version_013_uses_013s_wording(caplog):
+    with Flow("era") as flow:
+        boom_task = boom()
+        succeeds()
+    with set_temporary_config({"compat.prefect_version": "0.13"}):
+        state, lines = _run(flow, caplog)
+    runner = [(level, msg) for level, name, msg in lines if name == "prefect.TaskRunner"]
+    assert ("ERROR", "Unexpected error: ValueError('boom')") in runner
+    assert ("INFO", "SUCCESS signal raised: SUCCESS('ok!')") in runner
+    assert state.result[boom_task].message.startswith("Unexpected error: ValueError('boom')")
+
+
+def test_013_executor_paths_warn_only_in_1x_mode():
+    from prefect_compat.engine.executors import LocalExecutor
+
+    with pytest.warns(UserWarning, match="has been moved to `prefect.executors.LocalExecutor`"):
+        LocalExecutor()
+    with set_temporary_config({"compat.prefect_version": "0.13"}), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        LocalExecutor()
+
+
+def test_raise_on_exception_logs_prefects_four_lines_then_raises(caplog):
+    from prefect_compat.utilities.debug import raise_on_exception
+
+    @task
+    def div():
+        return 1 / 0
+
+    with Flow("raises") as flow:
+        div()
+    with caplog.at_level(logging.INFO, logger="prefect"), raise_on_exception():
+        with pytest.raises(ZeroDivisionError):
+            flow.run()
+    errors = [(name, msg) for level, name, msg in _lines(caplog) if level == "ERROR"]
+    assert errors == [
+        ("prefect.TaskRunner", "Unexpected error: ZeroDivisionError('division by zero')"),
+        (
+            "prefect.TaskRunner",
+            "Task 'div': Unexpected error while running task: "
+            "ZeroDivisionError('division by zero')",
+        ),
+        ("prefect.FlowRunner", "Unexpected error: ZeroDivisionError('division by zero')"),
+        (
+            "prefect.FlowRunner",
+            "Unexpected error while running flow: ZeroDivisionError('division by zero')",
+        ),
+    ]
