@@ -120,16 +120,18 @@ class JournalRun:
     def snapshot(self, states: dict[Any, Any]) -> None:
         """Note every state of a pass that was not noted live (deferred executors)."""
         from prefect_compat._engine.lazy import is_lazy
-        from prefect_compat.engine.state import Mapped
+        from prefect_compat.engine.state import Mapped, State
 
         for task, state in states.items():  # resumed states were recorded when begun
             plan = _PlanRef(task)
+            if not isinstance(state, State):  # a future left by a pass that broke off
+                continue
             if isinstance(state, Mapped):
                 self.note((plan, -1, state))
                 for index, child in enumerate(state.map_states):
-                    if child is not None and not is_lazy(child._result):
+                    if isinstance(child, State) and not is_lazy(child._result):
                         self.note((plan, index, child))
-            elif state is not None and not is_lazy(state._result):
+            elif not is_lazy(state._result):
                 self.note((plan, -1, state))
 
 
