@@ -473,3 +473,19 @@ def _journal_plan(flow):
     from prefect_compat import _journal
 
     return _journal.prepare_resume(flow, "last", False, {})
+
+
+def test_resume_with_a_process_executor(journal):
+    """Resumed states cross to worker processes unread; the workers read what they need."""
+    from prefect_compat.executors import LocalDaskExecutor
+
+    calls = Calls()
+    flow, total = pipeline(journal.results, calls)
+    calls.fail = {"square[2]"}
+    assert flow.run(executor=LocalDaskExecutor(scheduler="threads")).is_failed()
+    calls.fail.clear()
+    state = flow.run(resume="last", executor=LocalDaskExecutor(scheduler="processes"))
+    assert state.is_successful()
+    assert state.result[total].result == 55
+    assert journal.task_runs()["square-1[2]"]["origin"] is None
+    assert journal.task_runs()["square-1[1]"]["origin"] == journal.runs()[1].id
