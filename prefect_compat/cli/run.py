@@ -268,6 +268,7 @@ def _run_script(opts: dict[str, Any]) -> int:
                 raise session.usage_error
             if status == 0:
                 _unused_parameters(session)
+                _unused_resume()
         finally:
             session.print_summaries()
             sys.argv = saved_argv
@@ -284,6 +285,16 @@ def _journal_options(opts: dict[str, Any]) -> None:
         writer.CLI_REQUEST[:] = [(opts["resume"], opts["force"])]
     elif opts["force"]:
         raise UsageFailure("--force only applies with --resume last|RUN_ID.")
+
+
+def _unused_resume() -> None:
+    from prefect_compat._journal import writer
+
+    if writer.CLI_REQUEST:
+        raise UsageFailure(
+            "--resume was not used: the script started no flow run through flow.run() "
+            "(a FlowRunner's run() cannot resume)."
+        )
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})

@@ -161,3 +161,22 @@ def test_a_read_only_journal_leaves_the_run_going_with_one_warning(cli, tmp_path
     warnings = [line for line in output if "run journal" in line]
     assert len(warnings) == 1, output
     assert "is off for this run of flow 'journaled'" in warnings[0]
+
+
+def test_resume_unused_by_the_script_is_reported(cli, tmp_path):
+    runner_script = tmp_path / "runner_only.py"
+    runner_script.write_text(
+        "from prefect import Flow, task\n"
+        "from prefect.engine.flow_runner import FlowRunner\n"
+        "@task\n"
+        "def one():\n"
+        "    return 1\n"
+        "flow = Flow('runner-only', tasks=[one])\n"
+        "FlowRunner(flow).run()\n"
+    )
+    assert cli("run", runner_script).returncode == 0
+    proc = cli("run", runner_script, "--resume", "last")
+    assert proc.returncode == 2
+    assert "Error: --resume was not used: the script started no flow run through flow.run()" in (
+        proc.stderr
+    )

@@ -11,6 +11,8 @@ import sys
 import textwrap
 from datetime import timedelta
 
+import pytest
+
 import prefect_compat as prefect
 from prefect_compat import Flow, Parameter, _journal, task
 from prefect_compat._journal import batch, store
@@ -287,3 +289,18 @@ def test_a_writer_failure_switches_off_only_that_run(journal, caplog, monkeypatc
     assert [r.flow_name for r in journal.runs()] == ["fine"]
     (warning,) = _journal_warnings(caplog)
     assert "'doomed'" in warning and "disk I/O error" in warning
+
+
+def test_a_run_without_a_fresh_heartbeat_is_not_running():
+    now = 1_000_000.0
+    base = dict.fromkeys(store.RunInfo._fields)
+    base.update(num=1, id="x", flow_name="f", started=now - 100, shape='{"tasks": []}')
+    elsewhere = store.RunInfo(**{**base, "host": "another-host", "pid": 1, "heartbeat": now - 5})
+    assert elsewhere.alive(now) and elsewhere.status(now) == "Running"
+    stale = elsewhere._replace(heartbeat=now - store.STALE_AFTER - 1)
+    assert not stale.alive(now) and stale.status(now) == "Unfinished"
+    assert stale.duration(now) == pytest.approx(100 - store.STALE_AFTER - 1)
+    gone = elsewhere._replace(host=store.HOST, pid=2**22 + 12345)  # no such process here
+    assert gone.status(now) == "Unfinished"
+    ended = elsewhere._replace(ended=now - 50, state="Success")
+    assert ended.status(now) == "Success" and ended.duration(now) == 50
