@@ -12,11 +12,12 @@ and the journal store it as what it is.
 resumed: its value (the list of the children's values) is built on first access, so
 finishing a fan-out does not read every resumed child's checkpoint.
 
-When the read fails (the file was deleted or rewritten since it was recorded), the
+When the read fails (the file was corrupted after it was recorded and checked), the
 access raises `CheckpointLost`, which names the task run it came from. The pipeline
 catches it where an upstream value is taken (`pipeline.run_steps`, and the loop where
 a mapped task slices its upstream): the run that needed the value waits in a Pending
-state carrying `LOST` = (slug, map_index) in its context, and the flow run (see
+state carrying `LOST` = (slug, map_index) in its context (a resumed fan-out keeps its
+Mapped state under `KEPT`), so nothing downstream of it runs, and the flow run (see
 `_journal/resume.py: requeue`) runs the task that produced the checkpoint again, then
 the waiting one.
 

@@ -1,11 +1,11 @@
-"""The writer thread of one journal file: noted states -> rows -> one commit per cycle.
+"""The writer of one journal file: noted states -> one batch per run -> one commit.
 
 See `writer.py` for the design. A cycle: take every run's accumulated notes, write
-the rows of new runs first (their `num` keys the task rows), then all task rows, ended
-runs and heartbeats, and commit once. Row encoding is here, off the task's path:
-the state's class (and its kind, cached per class), message, LOOP count, a mapped
-parent's width, and for a result with a location where it was checkpointed
-(`values.checkpoint_of`).
+the rows of new runs first (their `num` keys the batches), then one batch of task
+runs per run (`store.task_rows` describes the format), ended runs and heartbeats, and
+commit once. Encoding is here, off the task's path: the state's class (and its kind,
+cached per class), message, LOOP count, a mapped parent's width, and for a result
+with a location where it was checkpointed (`values.checkpoint_of`).
 """
 
 from __future__ import annotations

@@ -4,21 +4,23 @@ A journaled run is a `JournalRun`. The engine hands it each task run's final sta
 it ends (`note((plan, map_index, state))`, a bare `list.extend`, see
 `_engine/loop.py`); that is all a task run pays. The queue is flat (three entries per
 task run): it keeps no container of its own alive, which would make the garbage
-collector run more often. One `Writer` thread per journal file per process wakes
-every `batch.INTERVAL_S` seconds, takes what has accumulated, turns it
-into rows and commits them in one transaction together with new runs, ended runs and
-heartbeats. A crash of the process therefore loses at most what was noted since the
-last commit, and SQLite's WAL never leaves a torn file.
+collector run more often. One `Writer` per journal file per process (`batch.py`): its
+thread wakes every `batch.INTERVAL_S` seconds, takes what has accumulated, encodes it
+as one compact batch and commits it in one transaction together with new runs and
+heartbeats. When a run ends, what is left of it is committed the same way in the
+run's own thread before `flow.run()` returns. A crash of the process therefore loses
+at most what was noted since the last commit, and SQLite's WAL never leaves a torn
+file.
 
-Everything that can fail happens in the writer thread: opening the file (missing
+Everything that can fail happens in a cycle of the writer: opening the file (missing
 directory, read-only disk, a corrupt or foreign file, a lock held too long by another
 process). Any such failure logs one warning per affected run ("the run journal is off
 for this run") and drops that run's records; the flow run itself never sees it.
-When a run ends, it waits for the writer to commit what is left of it.
 
 The thread ends after `batch.IDLE_S` seconds without runs and is started again by the
-next one; at interpreter exit every writer is flushed (`atexit`). `flush(path)` waits
-until everything noted so far is committed (resume and the CLI call it first).
+next one; at interpreter exit every writer commits what is left and closes its file
+(`atexit`). `flush(path)` commits everything noted so far (resume and the CLI call it
+first).
 """
 
 from __future__ import annotations
