@@ -26,9 +26,9 @@ __all__ = ["Writer", "encode_entries"]
 LOGGER = logging.getLogger("prefect.Journal")
 _KINDS: dict[type, tuple[str, int]] = {}
 _UPSERT_RUN = """
-INSERT INTO flow_runs (id, flow_name, fingerprint, shape, script, parameters, started, host,
+INSERT INTO flow_runs (id, flow_name, fingerprint, script, parameters, started, host,
     pid, heartbeat, resumed_from)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET ended = NULL, state = NULL, message = NULL,
     host = excluded.host, pid = excluded.pid, heartbeat = excluded.heartbeat
 """
@@ -57,14 +57,16 @@ def encode_entries(jr: Any, items: list[Any]) -> list[list[Any]]:
     """The batch entries (`store.task_rows`) of noted items (plan, map index, state,
     plan, ...: three per task run).
 
-    Consecutive task runs of one task that end in the same state with the same message
-    and no checkpoint share one group entry: a fan-out of plain results is a handful
-    of entries, not one per child. This loop runs once per task run, so it keeps the
+    Consecutive task runs that end in the same state with the same message and no
+    checkpoint share one group entry (the children of one mapped task; plain task
+    runs): a fan-out or a chain of plain results is a handful of entries, not one per
+    task run. This loop runs once per task run, so it keeps the
     last plan's position and the last state class's kind at hand.
     """
     positions = jr.shape.positions
     entries: list[list[Any]] = []
-    group: list[Any] = [None, None, None, None, None]
+    group: list[Any] = [None, None, None, None, None]  # children of one mapped task
+    plain: list[Any] = [None, None, None, None]  # plain task runs
     last_plan = last_cls = task_no = name = kind = None
     flat = iter(items)
     for plan, map_index, state in zip(flat, flat, flat):
@@ -76,15 +78,22 @@ def encode_entries(jr: Any, items: list[Any]) -> list[list[Any]]:
             name, kind = _KINDS.get(cls) or _kind(cls)
         message = state.message
         result = state.__dict__.get("_result")
-        if kind <= store.KIND_FAILED and getattr(result, "location", None) is None:  # type: ignore[operator]
-            if group[0] == task_no and group[1] == name and group[3] == message:
-                group[4].append(map_index)
-            elif task_no is not None:
-                group = [task_no, name, kind, _text(message), [map_index]]
-                entries.append(group)
-        elif task_no is not None:
-            group = [None, None, None, None, None]
+        if task_no is None:
+            continue
+        if kind > store.KIND_FAILED or getattr(result, "location", None) is not None:  # type: ignore[operator]
+            group, plain = [None, None, None, None, None], [None, None, None, None]
             entries.append(_record(task_no, map_index, name, kind, state, result))
+        elif map_index < 0:
+            if plain[0] == name and plain[2] == message:
+                plain[3].append(task_no)
+            else:
+                plain = [name, kind, _text(message), [task_no]]
+                entries.append(plain)
+        elif group[0] == task_no and group[1] == name and group[3] == message:
+            group[4].append(map_index)
+        else:
+            group = [task_no, name, kind, _text(message), [map_index]]
+            entries.append(group)
     return entries
 
 
@@ -271,13 +280,17 @@ def _take(jr: Any) -> list[Any]:
 
 def _insert_run(conn: sqlite3.Connection, jr: Any, now: float) -> None:
     resumed = jr.resumed
+    shape = jr.shape
+    if not conn.execute(
+        "SELECT 1 FROM shapes WHERE fingerprint = ?", (shape.fingerprint,)
+    ).fetchone():
+        conn.execute("INSERT INTO shapes VALUES (?, ?)", (shape.fingerprint, shape.text))
     conn.execute(
         _UPSERT_RUN,
         (
             jr.id,
             jr.flow_name,
-            jr.shape.fingerprint,
-            jr.shape.text,
+            shape.fingerprint,
             jr.script,
             encode_parameters(jr.parameters),
             jr.started,

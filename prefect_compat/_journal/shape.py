@@ -1,8 +1,8 @@
 """A flow's shape as the journal records it: task slugs, edges, and a fingerprint.
 
 `shape_of(flow, graph)` is computed once per compiled graph (graphs are cached per
-flow version, see `_engine/graph.py`) and kept with the flow, so a journaled run pays
-one lookup for it. `changes(recorded, shape)` compares a recorded shape with the
+flow version, see `_engine/graph.py`) and kept while the flow lives, so a journaled
+run pays one lookup for it. `changes(recorded, shape)` compares a recorded shape with the
 current one for resume: the tasks added, removed and rewired (same slug, different
 upstream edges), and the slugs whose task and every upstream task still match.
 
@@ -54,17 +54,16 @@ def _names(slugs: list[str]) -> str:
     return shown + (f" and {len(slugs) - 8} more" if len(slugs) > 8 else "")
 
 
-_SHAPES: weakref.WeakKeyDictionary[Any, tuple[Any, Shape]] = weakref.WeakKeyDictionary()
+# id(flow) -> (weak reference to the flow, graph, shape). A Flow is unhashable (as
+# Prefect's), so it cannot key a dict itself; the entry goes when the flow does.
+_SHAPES: dict[int, tuple[Any, Any, Shape]] = {}
 
 
 def shape_of(flow: Any, graph: Any) -> Shape:
-    """The shape of `flow` as compiled in `graph` (cached per graph)."""
-    try:
-        cached = _SHAPES.get(flow)
-    except TypeError:  # a flow-like object that cannot be weakly referenced
-        cached = None
-    if cached is not None and cached[0] is graph:
-        return cached[1]
+    """The shape of `flow` as compiled in `graph` (computed once per graph)."""
+    cached = _SHAPES.get(id(flow))
+    if cached is not None and cached[0]() is flow and cached[1] is graph:
+        return cached[2]
     slugs = flow.slugs
     order = graph.order
     names = tuple(slugs.get(task) or task.name for task in order)
@@ -90,8 +89,10 @@ def shape_of(flow: Any, graph: Any) -> Shape:
         hashlib.sha256(canonical.encode()).hexdigest()[:16],
     )
     try:
-        _SHAPES[flow] = (graph, shape)
-    except TypeError:
+        if cached is None or cached[0]() is not flow:
+            weakref.finalize(flow, _SHAPES.pop, id(flow), None)
+        _SHAPES[id(flow)] = (weakref.ref(flow), graph, shape)
+    except TypeError:  # a flow-like object that cannot be weakly referenced
         pass
     return shape
 

@@ -1,7 +1,8 @@
 """The journal file: an SQLite database (standard library `sqlite3`) in WAL mode.
 
-Two tables. `flow_runs`: one row per flow run (`num` is its short integer key, `id`
-the flow_run_id), with the flow's name and shape (`_journal/shape.py`), the script
+Three tables. `flow_runs`: one row per flow run (`num` is its short integer key, `id`
+the flow_run_id), with the flow's name and fingerprint (its shape, `_journal/shape.py`,
+is stored once per fingerprint in `shapes`), the script
 path when run through the CLI, the parameters, start/end times, the final state, and
 `host`/`pid`/`heartbeat` so a reader can tell a live run from one whose process died.
 `task_batches`: the run's task runs, one JSON batch per commit (see `task_rows`).
@@ -63,7 +64,6 @@ CREATE TABLE IF NOT EXISTS flow_runs (
     id TEXT NOT NULL UNIQUE,
     flow_name TEXT NOT NULL,
     fingerprint TEXT NOT NULL,
-    shape TEXT NOT NULL,
     script TEXT,
     parameters TEXT,
     started REAL NOT NULL,
@@ -77,6 +77,10 @@ CREATE TABLE IF NOT EXISTS flow_runs (
 );
 CREATE INDEX IF NOT EXISTS flow_runs_by_start ON flow_runs (started);
 CREATE INDEX IF NOT EXISTS flow_runs_by_flow ON flow_runs (flow_name, started);
+CREATE TABLE IF NOT EXISTS shapes (
+    fingerprint TEXT PRIMARY KEY,
+    shape TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS task_batches (
     run INTEGER NOT NULL,
     seq INTEGER NOT NULL,
@@ -86,8 +90,9 @@ CREATE TABLE IF NOT EXISTS task_batches (
 """
 
 _RUN_COLUMNS = (
-    "num, id, flow_name, fingerprint, shape, script, parameters, started, ended, state, "
-    "message, host, pid, heartbeat, resumed_from"
+    "r.num, r.id, r.flow_name, r.fingerprint, s.shape, r.script, r.parameters, r.started, "
+    "r.ended, r.state, r.message, r.host, r.pid, r.heartbeat, r.resumed_from "
+    "FROM flow_runs r JOIN shapes s ON s.fingerprint = r.fingerprint"
 )
 
 INSERT_BATCH = "INSERT OR REPLACE INTO task_batches VALUES (?, ?, ?)"
@@ -222,12 +227,12 @@ def list_runs(
     conn: sqlite3.Connection, flow_name: str | None = None, limit: int | None = 20
 ) -> list[RunInfo]:
     """Runs, newest first."""
-    sql = f"SELECT {_RUN_COLUMNS} FROM flow_runs"
+    sql = f"SELECT {_RUN_COLUMNS}"
     args: list[Any] = []
     if flow_name is not None:
-        sql += " WHERE flow_name = ?"
+        sql += " WHERE r.flow_name = ?"
         args.append(flow_name)
-    sql += " ORDER BY started DESC, num DESC"
+    sql += " ORDER BY r.started DESC, r.num DESC"
     if limit is not None:
         sql += " LIMIT ?"
         args.append(limit)
@@ -236,14 +241,12 @@ def list_runs(
 
 def find_run(conn: sqlite3.Connection, run_id: str) -> list[RunInfo]:
     """The runs whose id is `run_id` or starts with it (at least 4 characters)."""
-    exact = conn.execute(f"SELECT {_RUN_COLUMNS} FROM flow_runs WHERE id = ?", (run_id,))
+    exact = conn.execute(f"SELECT {_RUN_COLUMNS} WHERE r.id = ?", (run_id,))
     found = [RunInfo(*row) for row in exact]
     if found or len(run_id) < 4:
         return found
     pattern = run_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    rows = conn.execute(
-        f"SELECT {_RUN_COLUMNS} FROM flow_runs WHERE id LIKE ? ESCAPE '\\' LIMIT 5", (pattern,)
-    )
+    rows = conn.execute(f"SELECT {_RUN_COLUMNS} WHERE r.id LIKE ? ESCAPE '\\' LIMIT 5", (pattern,))
     return [RunInfo(*row) for row in rows]
 
 
@@ -257,13 +260,21 @@ def task_rows(conn: sqlite3.Connection, num: int) -> list[tuple[Any, ...]]:
     """Every task run of run `num` as a record (`FIELDS`), in (task, map_index) order.
 
     A batch (one commit) is a JSON list of entries, in the order the task runs ended:
-    a record of all FIELDS, or, for consecutive task runs of one task that ended in
-    the same state with the same message and no checkpoint, the group
-    `[task, state, kind, message, [map_index, ...]]`. A later entry for the same task
-    run (a retry, a later pass) replaces an earlier one but keeps its LOOP count.
+    a record of all FIELDS, or, for consecutive task runs that ended in the same state
+    with the same message and no checkpoint, a group: `[task, state, kind, message,
+    [map_index, ...]]` for children of one mapped task, `[state, kind, message, [task,
+    ...]]` for plain task runs. A later entry for the same task run (a retry, a later
+    pass) replaces an earlier one but keeps its LOOP count.
     """
     latest: dict[tuple[int, int], tuple[Any, ...]] = {}
     for entry in _entries(conn, num):
+        if len(entry) == 4:
+            state, kind, message, tasks = entry
+            for task in tasks:
+                old = latest.get((task, -1))
+                loop = old[5] if old is not None else None
+                latest[(task, -1)] = (task, -1, state, kind, message, loop, *_NONE5)
+            continue
         if len(entry) == 5:
             task, state, kind, message, indexes = entry
             for index in indexes:
@@ -309,6 +320,9 @@ def gc(conn: sqlite3.Connection, keep: int) -> int:
     try:
         conn.executemany("DELETE FROM task_batches WHERE run = ?", nums)
         conn.executemany("DELETE FROM flow_runs WHERE num = ?", nums)
+        conn.execute(
+            "DELETE FROM shapes WHERE fingerprint NOT IN (SELECT fingerprint FROM flow_runs)"
+        )
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
