@@ -304,3 +304,17 @@ def test_a_run_without_a_fresh_heartbeat_is_not_running():
     assert gone.status(now) == "Unfinished"
     ended = elsewhere._replace(ended=now - 50, state="Success")
     assert ended.status(now) == "Success" and ended.duration(now) == 50
+
+
+def test_the_journal_lives_in_home_dir_unless_configured(tmp_path):
+    from prefect_compat import _config
+
+    def load(**env):
+        return _config.load_configuration(_config.DEFAULTS_PATH, None, None, env=env)
+
+    defaults = load()
+    assert defaults["journal"]["enabled"] is True and defaults["journal"]["keep_runs"] == 100
+    assert defaults["journal"]["path"] == os.path.join(defaults["home_dir"], "journal.db")
+    moved = load(PREFECT__HOME_DIR=str(tmp_path))
+    assert moved["journal"]["path"] == str(tmp_path / "journal.db")
+    assert load(PREFECT__JOURNAL__ENABLED="false")["journal"]["enabled"] is False
