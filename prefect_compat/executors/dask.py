@@ -249,10 +249,13 @@ class DaskExecutor(Executor):
                 self.logger.info("Connecting to an existing Dask cluster at %s", self.address)
                 target: Any = self.address
             else:
-                self.logger.info("Creating a new Dask cluster with %r...", self.cluster_class)
+                cls = self.cluster_class
+                name = f"{getattr(cls, '__module__', '')}.{getattr(cls, '__qualname__', cls)}"
+                self.logger.info("Creating a new Dask cluster with `%s`...", name.lstrip("."))
                 target = stack.enter_context(self.cluster_class(**self.cluster_kwargs))
                 if self.adapt_kwargs:
                     target.adapt(**self.adapt_kwargs)
+                _log_dashboard(self.logger, target)
             self.client = stack.enter_context(self._connect(distributed, target))
             if self.performance_report_path:
                 stack.enter_context(distributed.performance_report(self.performance_report_path))
@@ -323,6 +326,16 @@ class DaskExecutor(Executor):
         if getattr(error, "task", None) != future.key:
             return remote.LOST
         return remote.Died(future.key.rsplit("-", 1)[0], error)
+
+
+def _log_dashboard(logger: logging.Logger, cluster: Any) -> None:
+    """Prefect's line naming the cluster's dashboard, when the cluster serves one."""
+    try:
+        link = cluster.dashboard_link
+    except (AttributeError, KeyError):  # no dashboard (bokeh missing, or not a LocalCluster)
+        return
+    if link:
+        logger.info("The Dask dashboard is available at %s", link)
 
 
 def _cluster(cluster_class: Any, cluster_kwargs: dict | None, debug: Any, config: Any) -> tuple:

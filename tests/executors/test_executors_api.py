@@ -97,14 +97,20 @@ def test_address_and_cluster_class_together_is_a_value_error():
         DaskExecutor(address="tcp://127.0.0.1:1", cluster_class=LocalCluster)
 
 
-def test_temporary_adaptive_cluster_runs_the_flow_and_is_closed():
+def test_temporary_adaptive_cluster_runs_the_flow_and_is_closed(caplog):
     flow, w = where_flow()
     executor = DaskExecutor(
         cluster_kwargs={"processes": False, "n_workers": 1, "dashboard_address": ":0"},
         adapt_kwargs={"minimum": 1, "maximum": 1},
     )
-    state = flow.run(executor=executor)
+    with caplog.at_level(logging.INFO, logger="prefect.DaskExecutor"):
+        state = flow.run(executor=executor)
     assert state.is_successful()
+    lines = [r.getMessage() for r in caplog.records if r.name == "prefect.DaskExecutor"]
+    # Prefect 1.4.1's line for a temporary cluster; the dashboard line follows only when
+    # the cluster serves a dashboard (it needs bokeh, which the dev extra leaves out)
+    assert lines[0] == "Creating a new Dask cluster with `distributed.deploy.local.LocalCluster`..."
+    assert all(line.startswith("The Dask dashboard is available at http") for line in lines[1:])
     pid, thread = state.result[w].result
     assert pid == os.getpid() and thread != threading.current_thread().name
     assert executor.client is None
