@@ -15,10 +15,12 @@ stock runner, which costs one attribute test per run.
 from __future__ import annotations
 
 import logging
+from contextvars import ContextVar
 from logging import INFO
-from typing import Any
+from typing import Any, Callable
 
 from prefect_compat import _context
+from prefect_compat._engine.lazy import LOOP_AT, CheckpointLost
 from prefect_compat._engine.mapping import gathered
 from prefect_compat._engine.pipeline import run_steps
 from prefect_compat._engine.taskrun import TaskRun
@@ -37,6 +39,11 @@ __all__ = [
 
 RUNNER_LOGGER = logging.getLogger("prefect.TaskRunner")
 GATHER = "prefect_compat.gather"  # tags an upstream fan-out shipped as a plain tuple
+# The run journal's recorder for LOOP iterations (`_journal/writer.py`), set while a
+# journaled flow run is in progress in this thread; only looping tasks look at it.
+LOOP_NOTE: ContextVar[Callable[[tuple[Any, int, State]], None] | None] = ContextVar(
+    "prefect_compat.loop_note", default=None
+)
 
 
 def start_frame(plan: Any, state: State | None, map_index: int | None) -> dict[str, Any]:
@@ -50,7 +57,19 @@ def start_frame(plan: Any, state: State | None, map_index: int | None) -> dict[s
             frame["task_loop_result"] = state.context.get("_loop_result")
     elif isinstance(state, Resume):
         frame["resume"] = True
+    elif state is not None and LOOP_AT in state.context:
+        _resume_loop(frame, state)
     return frame
+
+
+def _resume_loop(frame: dict[str, Any], state: State) -> None:
+    """A LOOP task resumed from a journal: go on after its last recorded iteration."""
+    try:
+        result = state.result  # read from the iteration's checkpoint now, when it runs
+    except CheckpointLost:
+        return  # logged where it was read: the loop starts over
+    frame["task_loop_count"] = state.context[LOOP_AT] + 1
+    frame["task_loop_result"] = result
 
 
 def _new_run(
@@ -110,6 +129,9 @@ def run_planned(
         if plan.looping is not None:
             final = plan.looping(run, final)
         while isinstance(final, Looped):
+            loop_note = LOOP_NOTE.get()
+            if loop_note is not None:
+                loop_note((plan, -1 if map_index is None else map_index, final))
             next_loop(run, final)
             final = run_steps(run, plan.steps)
         if line is not None:

@@ -29,15 +29,14 @@ import logging
 import time
 import uuid
 import warnings
-import weakref
 from contextlib import AbstractContextManager, nullcontext
 from contextvars import ContextVar
 from datetime import datetime, timezone
 from typing import Any, Callable, NamedTuple
 
-from prefect_compat import _context
-from prefect_compat._engine import hooks, plan
-from prefect_compat._engine.attempt import RUNNER_LOGGER
+from prefect_compat import _context, _journal
+from prefect_compat._engine import plan
+from prefect_compat._engine.attempt import LOOP_NOTE, RUNNER_LOGGER
 from prefect_compat._engine.flow_state import (
     RUN_INSIDE_FLOW,
     expand,
@@ -53,7 +52,7 @@ from prefect_compat._engine.remote import submitter
 from prefect_compat.engine import get_default_executor_class, signals
 from prefect_compat.engine.state import Failed, Pending, Running, Scheduled, State, Success
 from prefect_compat.executors.base import check_executor
-from prefect_compat.utilities.logging import RunnerLine, flush_handlers
+from prefect_compat.utilities.logging import flush_handlers
 
 __all__ = [
     "FlowHooks",
@@ -218,20 +217,13 @@ def get_flow_run_state(  # noqa: PLR0913, PLR0917 - FlowRunner.get_flow_run_stat
         error = ValueError("Some tasks in return_tasks were not found in the flow.")
         return fr.transition(state, Failed(f"Unexpected error: {error!r}", result=error))
     graph = compile_graph(flow)
-    plans = _plans(fr, graph, tuple(task_runner_state_handlers or ()))
+    plans = plan.runner_plans(flow, fr.hooks, graph, tuple(task_runner_state_handlers or ()))
     for task, extra in (task_contexts or {}).items():
         if task in plans:
             plans[task].frame.update(extra)
     executor = resolve_executor(flow, executor if executor is not None else fr.executor)
     with executor.start(), _cancellation(fr):
-        states = run_pass(
-            plans,
-            graph.order,
-            task_states,
-            submitter(executor),
-            executor.wait,
-            deferred=not executor.inline,
-        )
+        states = _run_passes(fr, plans, graph.order, task_states, executor)
     returned = {t: states.get(t, Pending("Task not run.")) for t in return_tasks}
     final = fr.call(
         "determine_final_state",
@@ -241,6 +233,32 @@ def get_flow_run_state(  # noqa: PLR0913, PLR0917 - FlowRunner.get_flow_run_stat
         terminal_states=set(expand(states[t] for t in flow.terminal_tasks())),
     )
     return fr.transition(state, final)
+
+
+def _run_passes(
+    fr: FlowRun,
+    plans: dict[Any, Any],
+    order: tuple[Any, ...],
+    states: dict[Any, State],
+    executor: Any,
+) -> dict[Any, State]:
+    """One pass over the tasks, noted in the run journal as task runs end (inline
+    executors); in a resumed run, again for the tasks whose checkpoints were lost."""
+    journal = _journal.current()
+    note = journal.note if journal is not None and executor.inline else None
+    if note is not None:
+        journal.live = True  # type: ignore[union-attr]
+    token = LOOP_NOTE.set(note)
+    try:
+        submit, deferred = submitter(executor), not executor.inline
+        states = run_pass(plans, order, states, submit, executor.wait, deferred, note=note)
+        for _ in range(len(order) + 1):
+            if not _journal.requeue(fr.flow, states):
+                break
+            states = run_pass(plans, order, states, submit, executor.wait, deferred, note=note)
+    finally:
+        LOOP_NOTE.reset(token)
+    return states
 
 
 def _cancellation(fr: FlowRun) -> AbstractContextManager[Any]:
@@ -293,47 +311,6 @@ STOCK_FLOW: dict[str, Callable[..., Any]] = {
 }
 
 
-# -- plans and task hooks ----------------------------------------------------------------
-
-_PLAN_CACHE: weakref.WeakKeyDictionary[Any, tuple[Any, dict[Any, Any]]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _plans(fr: FlowRun, graph: Any, handlers: tuple[Any, ...]) -> dict[Any, Any]:
-    """The task plans for this runner, rebuilt only when the flow or handlers change."""
-    found = fr.hooks
-    key = (graph.version, id(graph), id(fr.flow.result), handlers, found.task_runner_cls)
-    cached = _PLAN_CACHE.get(found.runner)
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    plans = plan.build_plans(fr.flow, graph, _task_hooks(fr, handlers))
-    if found.task_logger is not RUNNER_LOGGER:
-        line = RunnerLine.of(found.task_logger)
-        for task_plan in plans.values():
-            task_plan.runner_logger, task_plan.runner_line = found.task_logger, line
-    _PLAN_CACHE[found.runner] = (key, plans)
-    return plans
-
-
-def _task_hooks(fr: FlowRun, handlers: tuple[Any, ...]) -> Callable[[Any], plan.Hooks] | None:
-    """`hooks_for(task)` for build_plans, or None when the stock runners need none."""
-    found = fr.hooks
-    names = found.task_names
-    if not names and not handlers:
-        return None
-    flow_result = fr.flow.result
-
-    def hooks_for(task: Any) -> plan.Hooks:
-        runner = found.task_runner_cls(
-            task=task, state_handlers=list(handlers), flow_result=flow_result
-        )
-        entries = hooks.adapt_run(runner) if "run" in names else None
-        return plan.Hooks(runner, names, handlers, entries)
-
-    return hooks_for
-
-
 # -- entries -----------------------------------------------------------------------------
 
 
@@ -347,7 +324,8 @@ def resolve_executor(flow: Any, executor: Any) -> Any:
 def _one_pass(fr: FlowRun, state: State | None, options: dict[str, Any]) -> State:
     """FlowRunner.run: the steps of the module docstring, once."""
     fr.hooks.logger.info("Beginning Flow run for '%s'", fr.flow.name)
-    token = None
+    token = journal = None
+    task_states: dict[Any, State] = {}
     try:
         state, task_states, frame, task_contexts = fr.call(
             "initialize_run",
@@ -358,10 +336,11 @@ def _one_pass(fr: FlowRun, state: State | None, options: dict[str, Any]) -> Stat
             parameters=dict(options.get("parameters") or {}),
         )
         token = _context.push(frame)
+        journal = _journal.begin(fr.flow, frame)  # None when the journal is off
         state = fr.call("check_flow_is_pending_or_running", state)
         state = fr.call("check_flow_reached_start_time", state)
         state = fr.call("set_flow_to_running", state)
-        return fr.call(  # type: ignore[no-any-return]
+        state = fr.call(
             "get_flow_run_state",
             state,
             task_states=task_states,
@@ -371,7 +350,7 @@ def _one_pass(fr: FlowRun, state: State | None, options: dict[str, Any]) -> Stat
             executor=options.get("executor"),
         )
     except signals.ENDRUN as stop:
-        return stop.state  # type: ignore[return-value]
+        state = stop.state
     except Exception as exc:  # noqa: BLE001 - unexpected engine error: Failed flow state
         if _context.get("raise_on_exception"):  # Prefect logs its two lines, then raises
             fr.hooks.logger.error("Unexpected error: %r", exc, exc_info=True)
@@ -379,10 +358,13 @@ def _one_pass(fr: FlowRun, state: State | None, options: dict[str, Any]) -> Stat
             raise
         fr.hooks.logger.exception("Unexpected error while running flow '%s'", fr.flow.name)
         failed = Failed(f"Unexpected error while running flow: {exc!r}", result=exc)
-        return fr.transition(state if state is not None else Pending(), failed)
+        state = fr.transition(state if state is not None else Pending(), failed)
     finally:
+        if journal is not None:
+            _journal.end_pass(journal, task_states, state)
         if token is not None:
             _context.pop(token)
+    return state  # type: ignore[return-value]
 
 
 # -- observers ----------------------------------------------------------------------------
@@ -406,11 +388,13 @@ def add_observer(observer: Observer) -> Callable[[], None]:
     return lambda: _OBSERVERS.remove(observer)
 
 
-def _run_observed(flow: Any, found: FlowHooks, until_finished: bool, options: Any) -> State:
+def _run_observed(
+    flow: Any, found: FlowHooks, until_finished: bool, resumed: Any, options: Any
+) -> State:
     token = _observed.set(True)
     try:
         finish = [observer(flow, found.runner, options) for observer in list(_OBSERVERS)]
-        state = run_flow(flow, found, until_finished, **options)
+        state = run_flow(flow, found, until_finished, resumed, **options)
         for done in finish:
             if done is not None:
                 done(state)
@@ -419,21 +403,30 @@ def _run_observed(flow: Any, found: FlowHooks, until_finished: bool, options: An
         _observed.reset(token)
 
 
-def run_flow(flow: Any, found: FlowHooks, until_finished: bool = False, **options: Any) -> State:
+def run_flow(
+    flow: Any, found: FlowHooks, until_finished: bool = False, resumed: Any = None, **options: Any
+) -> State:
     """Run `flow`: one pass (FlowRunner.run) or until it is finished (Flow.run).
 
     `options` are FlowRunner.run's keyword arguments (state, task_states,
     return_tasks, parameters, task_runner_state_handlers, executor, context,
-    task_contexts).
+    task_contexts). `resumed`: the run journal's plan when `flow.run(resume=...)`.
     """
     if _OBSERVERS and not _observed.get():
-        return _run_observed(flow, found, until_finished, options)
+        return _run_observed(flow, found, until_finished, resumed, options)
     fr = FlowRun(flow, found, resolve_executor(flow, options.get("executor")))
     options["executor"] = fr.executor
     try:
         if not until_finished:
             return _one_pass(fr, options.pop("state", None), options)
-        return _until_finished(fr, options)
+        scope = _journal.Scope(flow, resumed)  # the passes share one journaled run
+        try:
+            state = _until_finished(fr, options)
+        except BaseException as exc:
+            scope.close(None, exc)
+            raise
+        scope.close(state)
+        return state
     finally:
         flush_handlers()  # buffered runner lines reach a file or pipe by the end of a run
 
@@ -486,6 +479,7 @@ def start_flow(flow: Any, found: FlowHooks, parameters: Any, kwargs: dict[str, A
             "are always returned. If you want to receive a subset of task states, use a "
             "FlowRunner directly."
         )
+    resumed, parameters = _journal.resume_from(flow, parameters, kwargs)  # resume=...
     params = split_parameters(flow, parameters, kwargs)
     allowed = _PASS_KEYWORDS | {"state", "task_states", "context"}
     unexpected = sorted(set(kwargs) - allowed)
@@ -494,7 +488,7 @@ def start_flow(flow: Any, found: FlowHooks, parameters: Any, kwargs: dict[str, A
             f"{type(found.runner).__name__}.run() got an unexpected keyword argument "
             f"'{unexpected[0]}'"
         )
-    return run_flow(flow, found, until_finished=True, parameters=params, **kwargs)
+    return run_flow(flow, found, until_finished=True, resumed=resumed, parameters=params, **kwargs)
 
 
 def run_task(  # noqa: PLR0913 - TaskRunner.run's arguments plus the runner's hooks

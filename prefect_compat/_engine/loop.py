@@ -48,6 +48,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterator, cast
 
 from prefect_compat._engine.attempt import GATHER, RUNNER_LOGGER, run_gathered
+from prefect_compat._engine.lazy import CheckpointLost
 from prefect_compat._engine.mapping import child_upstream, gathered, reusable
 from prefect_compat._engine.remote import Died, worker_died
 from prefect_compat.engine.state import Cached, Mapped, Pending, State
@@ -58,6 +59,7 @@ NOT_AVAILABLE = Pending("Task state not available.")
 
 Submit = Callable[..., Any]
 Wait = Callable[[Any], Any]
+Note = Callable[[tuple[Any, int, State]], None]
 
 
 def _keep(state: State | None) -> bool:
@@ -65,25 +67,44 @@ def _keep(state: State | None) -> bool:
 
 
 def _fanout(
-    current: State | None, upstream: dict[Any, Any], width: int
-) -> Iterator[tuple[int, State | None, dict[Any, Any]]]:
-    """(index, previous state, upstream) per child; a reusable previous state stands."""
-    previous = current.map_states if isinstance(current, Mapped) else []
-    for index, child_ups in enumerate(child_upstream(upstream, width)):
-        yield index, (previous[index] if index < len(previous) else None), child_ups
+    parent: Mapped, upstream: dict[Any, Any], width: int
+) -> Iterator[tuple[int, State | None, dict[Any, Any] | None]]:
+    """(index, previous state, upstream) per child; a reusable previous state stands
+    (and its upstream slice is not made: a resumed fan-out reads nothing it need not).
+
+    The previous children are the parent's: the Mapped state of an earlier pass (or
+    of a resumed run) that the parent's pipeline kept, none for a fresh fan-out.
+    """
+    previous = parent.map_states
+    known = len(previous)
+    slices = None  # each child's upstream, made when the first child runs
+    for index in range(width):
+        prev = previous[index] if index < known else None
+        if prev is not None and reusable(prev):
+            yield index, prev, None
+            continue
+        if slices is None:
+            slices = child_upstream(upstream, width)
+        yield index, prev, slices[index]
 
 
-def run_pass(
+def run_pass(  # noqa: PLR0913 - the pass's inputs, plus the journal's note
     plans: dict[Any, Any],
     order: tuple[Any, ...],
     states: dict[Any, State],
     submit: Submit,
     wait: Wait,
     deferred: bool,
+    *,
+    note: Note | None = None,
 ) -> dict[Any, State]:
     """Run every unfinished task once, in topological order; returns `states` resolved.
 
     `deferred`: `submit` returns futures (module docstring), else final states.
+    `note`: the run journal's recorder (`_journal/writer.py`), or None. With an inline
+    executor it receives `(plan, -1, state)` for every task run and mapped parent and
+    `(plan, index, state)` for every mapped child, as each one ends; a deferred pass is
+    recorded by the caller once its states are known.
     """
     if deferred:
         return _run_pass_deferred(plans, order, states, submit, wait)
@@ -94,24 +115,45 @@ def run_pass(
         plan = plans[task]
         upstream = {edge: states.get(edge.upstream_task, NOT_AVAILABLE) for edge in plan.edges}
         if plan.mapped:
-            states[task] = _run_mapped(plan, current, wait(upstream), submit, wait)
+            try:
+                states[task] = _run_mapped(plan, current, wait(upstream), submit, wait, note)
+            except CheckpointLost as lost:  # slicing a resumed upstream's value failed
+                states[task] = lost.waiting(current)
         else:
-            states[task] = submit(plan.entry, plan, current, upstream)
+            states[task] = state = submit(plan.entry, plan, current, upstream)
+            if note is not None:
+                note((plan, -1, state))
     return cast("dict[Any, State]", wait(states))
 
 
-def _run_mapped(
-    plan: Any, current: State | None, upstream: dict[Any, State], submit: Submit, wait: Wait
+def _run_mapped(  # noqa: PLR0913 - one mapped task, plus the journal's note
+    plan: Any,
+    current: State | None,
+    upstream: dict[Any, State],
+    submit: Submit,
+    wait: Wait,
+    note: Note | None = None,
 ) -> State:
     """A mapped task on an inline executor: parent first, then one child per index."""
     parent: State = plan.parent_entry(plan, current, upstream)
+    if note is not None and parent is not current:
+        note((plan, -1, parent))
     if not isinstance(parent, Mapped):
         return parent
     width = parent.n_map_states
-    children = [
-        prev if reusable(prev) else submit(plan.entry, plan, prev, child_ups, index)
-        for index, prev, child_ups in _fanout(current, upstream, width)
-    ]
+    if note is None:
+        children = [
+            prev if reusable(prev) else submit(plan.entry, plan, prev, child_ups, index)
+            for index, prev, child_ups in _fanout(parent, upstream, width)
+        ]
+    else:
+        children = []
+        for index, prev, child_ups in _fanout(parent, upstream, width):
+            child = prev
+            if child_ups is not None:  # not a child that stands from before
+                child = submit(plan.entry, plan, prev, child_ups, index)
+                note((plan, index, child))
+            children.append(child)
     return gathered(parent.message, wait(children), width)
 
 
@@ -200,10 +242,19 @@ def _submit_mapped(p: _Pass, task: Any, plan: Any, current: State | None) -> Non
     if not isinstance(parent, Mapped):
         p.states[task] = parent
         return
+    try:
+        fanout = list(_fanout(parent, upstream, parent.n_map_states))
+    except CheckpointLost as lost:  # slicing a resumed upstream's value failed
+        p.states[task] = lost.waiting(current)
+        return
+    _submit_children(p, task, plan, parent, fanout)
+
+
+def _submit_children(p: _Pass, task: Any, plan: Any, parent: Mapped, fanout: list[Any]) -> None:
     width = parent.n_map_states
     children: list[Any] = []
     todo, labels, slots = [], [], []
-    for index, prev, child_ups in _fanout(current, upstream, width):
+    for index, prev, child_ups in fanout:
         label = f"{plan.name}[{index}]"
         if reusable(prev):
             children.append(prev)

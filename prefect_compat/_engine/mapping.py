@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from prefect_compat._engine.lazy import LAZY_TYPES, RESUMED, gathered_lazily, is_lazy
 from prefect_compat._engine.taskrun import EndRun, TaskRun
 from prefect_compat.engine.result.base import Result
 from prefect_compat.engine.state import Cached, Failed, Mapped, State, Success
@@ -31,13 +32,16 @@ __all__ = [
 
 
 def gathered(message: str | None, children: list[Any], width: int) -> Mapped:
-    """The parent's Mapped state once its children have final states."""
-    return Mapped(
-        message,
-        result=[child.result for child in children],
-        map_states=children,
-        n_map_states=width,
-    )
+    """The parent's Mapped state once its children have final states.
+
+    When a child was resumed and its value is still unread (`_engine/lazy.py`), the
+    parent's value is built when first read, so closing the fan-out reads nothing.
+    """
+    if LAZY_TYPES and any(type(child._result) in LAZY_TYPES for child in children):
+        result: Any = gathered_lazily(children)
+    else:
+        result = [child.result for child in children]
+    return Mapped(message, result=result, map_states=children, n_map_states=width)
 
 
 def reusable(previous: State | None) -> bool:
@@ -77,16 +81,47 @@ def check_task_ready_to_map(run: TaskRun) -> None:
     """End the parent's pipeline with Mapped(width) or a Failed that says why.
 
     A parent that is already Mapped (a later pass) ends with that same state; its
-    children slots and cached inputs are filled in, as Prefect does.
+    children slots and cached inputs are filled in, as Prefect does. One resumed from
+    the run journal (`RESUMED` in its context) keeps its children only if its upstream
+    still gives as many items as when they were recorded.
     """
     state = run.state
-    if isinstance(state, Mapped):
+    if isinstance(state, Mapped) and _same_width(run, state):
         if not state.map_states:
             state.map_states = [None] * state.n_map_states  # type: ignore[list-item]
         state.cached_inputs = {
             edge.key: up._result for edge, up in run.upstream.items() if edge.key is not None
         }
         raise EndRun(state)
+    raise EndRun(Mapped("Ready to proceed with mapping.", n_map_states=_width(run)))
+
+
+def _same_width(run: TaskRun, state: Mapped) -> bool:
+    recorded = state.context.pop(RESUMED, None)
+    if recorded is None or all(_as_recorded(edge, up) for edge, up in run.upstream.items()):
+        return True
+    width = _width(run)
+    if width == state.n_map_states:
+        return True
+    run.plan.logger.warning(
+        "Task '%s': its upstream now gives %d items where run %s had %d; all its mapped "
+        "runs run again.",
+        run.plan.name,
+        width,
+        recorded,
+        state.n_map_states,
+    )
+    return False
+
+
+def _as_recorded(edge: Any, up: State) -> bool:
+    """Whether an upstream surely gives what it gave in the recorded run: an unmapped
+    edge, or a resumed value still unread (read it only if something else changed)."""
+    return not edge.mapped or (not isinstance(up, Mapped) and is_lazy(up._result))
+
+
+def _width(run: TaskRun) -> int:
+    """How many children the upstream states make (EndRun(Failed) when none can)."""
     widths = []
     for edge, up in run.upstream.items():
         if not edge.mapped or not up.is_successful():
@@ -100,7 +135,7 @@ def check_task_ready_to_map(run: TaskRun) -> None:
         widths.append(len(items))
     if run.upstream and not widths:
         raise EndRun(Failed("No upstream states can be mapped over."))
-    raise EndRun(Mapped("Ready to proceed with mapping.", n_map_states=min(widths, default=0)))
+    return min(widths, default=0)
 
 
 def child_upstream(upstream: dict[Any, State], width: int) -> list[dict[Any, State]]:

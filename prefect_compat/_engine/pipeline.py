@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from typing import Any, NamedTuple, cast
 
 from prefect_compat import _context
+from prefect_compat._engine.lazy import CheckpointLost
 from prefect_compat._engine.taskrun import EndRun, TaskRun, label, transition
 from prefect_compat._engine.templating import formatting_kwargs
 from prefect_compat._engine.timeouts import call_with_timeout, stdout_to_logger
@@ -67,6 +68,8 @@ def run_steps(run: TaskRun, steps: tuple[Any, ...]) -> State:
         transition(run, stop.state)  # type: ignore[arg-type]
     except signals.PAUSE as pause:  # raised by a state handler: pause without more handlers
         run.state = pause.state
+    except CheckpointLost as lost:  # a resumed upstream's value cannot be read: wait for it
+        run.state = lost.waiting(run.state)
     except Exception as exc:  # noqa: BLE001 - engine-step failure (template, storage, ...)
         if _context.get("raise_on_exception"):
             raise

@@ -29,6 +29,7 @@ What a plan holds:
 from __future__ import annotations
 
 import uuid
+import weakref
 from types import MappingProxyType
 from typing import Any, Callable, NamedTuple
 
@@ -51,6 +52,7 @@ __all__ = [
     "build_plans",
     "direct_plan",
     "parent_steps_for",
+    "runner_plans",
 ]
 
 
@@ -346,3 +348,43 @@ def build_plans(
         )
         for task in graph.order
     }
+
+
+# -- the plans of a flow runner ----------------------------------------------------------
+
+_PLAN_CACHE: weakref.WeakKeyDictionary[Any, tuple[Any, dict[Any, Any]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def runner_plans(flow: Any, found: Any, graph: Any, handlers: tuple[Any, ...]) -> dict[Any, Any]:
+    """The task plans of a flow runner (`found`: its FlowHooks, see flow_run.py),
+    rebuilt only when the flow or the handlers change."""
+    key = (graph.version, id(graph), id(flow.result), handlers, found.task_runner_cls)
+    cached = _PLAN_CACHE.get(found.runner)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    plans = build_plans(flow, graph, _task_hooks(flow, found, handlers))
+    if found.task_logger is not attempt.RUNNER_LOGGER:
+        line = RunnerLine.of(found.task_logger)
+        for task_plan in plans.values():
+            task_plan.runner_logger, task_plan.runner_line = found.task_logger, line
+    _PLAN_CACHE[found.runner] = (key, plans)
+    return plans
+
+
+def _task_hooks(flow: Any, found: Any, handlers: tuple[Any, ...]) -> Callable[[Any], Hooks] | None:
+    """`hooks_for(task)` for build_plans, or None when the stock runners need none."""
+    names = found.task_names
+    if not names and not handlers:
+        return None
+    flow_result = flow.result
+
+    def hooks_for(task: Any) -> Hooks:
+        runner = found.task_runner_cls(
+            task=task, state_handlers=list(handlers), flow_result=flow_result
+        )
+        entries = hooks.adapt_run(runner) if "run" in names else None
+        return Hooks(runner, names, handlers, entries)
+
+    return hooks_for

@@ -38,6 +38,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "results",
         "List and show checkpointed task results.",
     ),
+    "runs": (
+        "prefect_compat.cli.runs",
+        "runs",
+        "List and show the flow runs recorded in the run journal.",
+    ),
     "config": (
         "prefect_compat.cli.config",
         "config",

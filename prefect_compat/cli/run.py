@@ -16,6 +16,12 @@ it runs, so its tasks checkpoint under DIR, one directory per run. Tasks and flo
 a Result of their own keep it (their default directory stays `<home_dir>/results`).
 `--checkpoint` is still needed unless checkpointing is already on.
 
+`--resume last|RUN_ID` resumes a run recorded in the run journal (docs/resume.md):
+the first flow run the script starts takes the task runs of that run that ended
+successful with a checkpoint that still exists, and runs the rest; its parameters
+default to that run's. `--force` resumes what still matches when the flow changed.
+The journal records the script's path with every run it starts.
+
 Precedence: `--param` values also override the matching parameters of flows the script
 runs itself. They are checked when a flow's runner receives the flow, before any of
 its tasks runs (`_checks.check_parameter_values`): a name that no flow of the script
@@ -141,6 +147,10 @@ def _exec_script(path: str, code: Any, argv: list[str]) -> tuple[Any, int]:
         return module, exc.code if isinstance(exc.code, int) else 1
     except UsageFailure:  # e.g. a --param the flow the script runs does not declare
         raise
+    except ValueError as exc:
+        _raise_resume_error(exc)
+        report_exception(exc, path)
+        return module, 1
     except Exception as exc:  # noqa: BLE001 - the user's script failed: report it, exit 1
         report_exception(exc, path)
         return module, 1
@@ -207,11 +217,23 @@ def _unused_parameters(session: Any) -> None:
         )
 
 
+def _raise_resume_error(exc: Exception) -> None:
+    """A failed `--resume` is a usage error: one line, exit 2."""
+    from prefect_compat._journal.resume import ResumeError
+
+    if isinstance(exc, ResumeError):
+        raise UsageFailure(f"--resume: {exc}") from None
+
+
 def _run_flow(flow: Any, params: dict[str, Any]) -> int:
     try:
         flow.run(parameters=params)
     except UsageFailure:
         raise
+    except ValueError as exc:
+        _raise_resume_error(exc)
+        report_exception(exc)
+        return 1
     except Exception as exc:  # noqa: BLE001 - e.g. a cycle found at run time: report, exit 1
         report_exception(exc)
         return 1
@@ -231,6 +253,7 @@ def _run_script(opts: dict[str, Any]) -> int:
     code = _load_script(opts["script"])
     prefect_compat.install_alias()
     _configure(opts["executor"], opts["checkpoint"])
+    _journal_options(opts)
     saved_main, saved_argv = sys.modules.get("__main__"), list(sys.argv)
     with Session(_make_display(), opts["params"], opts["result_dir"]) as session:
         try:
@@ -245,12 +268,33 @@ def _run_script(opts: dict[str, Any]) -> int:
                 raise session.usage_error
             if status == 0:
                 _unused_parameters(session)
+                _unused_resume()
         finally:
             session.print_summaries()
             sys.argv = saved_argv
             if saved_main is not None:
                 sys.modules["__main__"] = saved_main
     return status or session.exit_code()
+
+
+def _journal_options(opts: dict[str, Any]) -> None:
+    from prefect_compat._journal import writer
+
+    writer.SCRIPT[0] = os.path.abspath(opts["script"])
+    if opts["resume"] is not None:
+        writer.CLI_REQUEST[:] = [(opts["resume"], opts["force"])]
+    elif opts["force"]:
+        raise UsageFailure("--force only applies with --resume last|RUN_ID.")
+
+
+def _unused_resume() -> None:
+    from prefect_compat._journal import writer
+
+    if writer.CLI_REQUEST:
+        raise UsageFailure(
+            "--resume was not used: the script started no flow run through flow.run() "
+            "(a FlowRunner's run() cannot resume)."
+        )
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -284,6 +328,16 @@ def _run_script(opts: dict[str, Any]) -> int:
     help="Give flows without a result of their own LocalResult(dir=DIR).",
 )
 @click.option("--flow", "flow", default=None, metavar="NAME", help="The flow to run, by name.")
+@click.option(
+    "--resume",
+    default=None,
+    metavar="last|RUN_ID",
+    help="Resume a recorded run (`prefect-compat runs ls`): its successful task runs whose "
+    "checkpoints still exist are not run again.",
+)
+@click.option(
+    "--force", is_flag=True, help="With --resume: resume what still matches a changed flow."
+)
 def run(**opts: Any) -> None:
     """Run SCRIPT.py (written for Prefect Core, `import prefect` style) on prefect-compat.
 

@@ -122,7 +122,8 @@ class State:
         process would fail. The live state is left untouched.
         """
         data = self.__dict__
-        value = getattr(data.get("_result"), "value", None)
+        # the stored value only: a result still to be read (a resumed run's) stays unread
+        value = getattr(data.get("_result"), "__dict__", {}).get("value")
         if isinstance(value, BaseException):
             description = _unpicklable_description(value)
             if description is not None:

@@ -78,6 +78,7 @@ def loaded_after(script: str, tmp_path) -> list[str]:
         ]
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT__")}
+    env["PREFECT__HOME_DIR"] = str(tmp_path / "home")  # its run journal too
     proc = subprocess.run(
         [sys.executable, "-c", program],
         env=env,

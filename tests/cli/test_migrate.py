@@ -84,6 +84,7 @@ def run_sample(path, results_dir):
         f"runpy.run_path({str(path)!r}, run_name='__main__')"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT__")}
+    env["PREFECT__HOME_DIR"] = str(Path(results_dir).parent / "home")  # its run journal too
     proc = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,

@@ -165,6 +165,7 @@ def test_graphviz_is_imported_only_when_drawing(tmp_path):
         "print('graphviz' in sys.modules)\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT__")}
+    env["PREFECT__HOME_DIR"] = str(tmp_path / "home")  # its run journal too
     out = subprocess.run(
         [sys.executable, "-c", code],
         env=env,

@@ -44,6 +44,7 @@ print(type(pickle.loads(pickle.dumps(signals.ENDRUN(Success("s")))).state).__nam
 )
 def test_triggerfail_is_a_base_exception_in_1x_and_an_exception_in_013(tmp_path, version, expected):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT__")}
+    env["PREFECT__HOME_DIR"] = str(tmp_path / "home")  # its run journal too
     if version is not None:
         env["PREFECT__COMPAT__PREFECT_VERSION"] = version
     proc = subprocess.run(
