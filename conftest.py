@@ -8,16 +8,22 @@ import tempfile
 
 import pytest
 
-import prefect_compat
+# Nothing the suite runs may write to the user's ~/.prefect: the 1.x home (default
+# results, the run journal) and the 2.x PREFECT_HOME (default storage, block registry)
+# point into one temp dir for the whole session, set before the package loads its
+# configuration so that subprocesses and Dask workers started by fixtures inherit
+# them. Tests that need their own home still set one (tests/v2/conftest.py).
+_SUITE_HOME = tempfile.mkdtemp(prefix="prefect-compat-tests-home-")
+os.environ["PREFECT__HOME_DIR"] = os.path.join(_SUITE_HOME, "home")
+os.environ["PREFECT_HOME"] = os.path.join(_SUITE_HOME, "prefect2")
+# The run journal is on by default: every flow run of the suite is recorded in a
+# journal of its own; tests of the journal itself point it elsewhere.
+_JOURNAL_DIR = os.path.join(_SUITE_HOME, "journal")
+os.environ["PREFECT__JOURNAL__PATH"] = os.path.join(_JOURNAL_DIR, "journal.db")
+
+import prefect_compat  # noqa: E402 - after the environment above
 
 pytest_plugins = ["tests.fixtures.servers"]
-
-# The run journal is on by default at <home_dir>/journal.db: every flow run of the suite
-# is recorded in a journal of its own, never in the user's ~/.prefect. Subprocesses
-# inherit the variable; tests of the journal itself point it elsewhere.
-_JOURNAL_DIR = tempfile.mkdtemp(prefix="prefect-compat-tests-journal-")
-os.environ["PREFECT__JOURNAL__PATH"] = os.path.join(_JOURNAL_DIR, "journal.db")
-prefect_compat.config.journal.path = os.environ["PREFECT__JOURNAL__PATH"]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -26,7 +32,7 @@ def _suite_journal():
     from prefect_compat import _journal
 
     _journal.flush()
-    shutil.rmtree(_JOURNAL_DIR, ignore_errors=True)
+    shutil.rmtree(_SUITE_HOME, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
