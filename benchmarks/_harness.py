@@ -369,13 +369,24 @@ def main(
 
 
 def report(rows: list[dict], args: Any, script: str) -> None:
-    """Older entry for scripts that measure in the parent: rows at the current level."""
+    """Older entry for scripts that measure in the parent, at the first level of --levels.
+
+    `--compare` and `--baseline` still run their children here, at the same level.
+    """
     if args.child:
         write_child_rows(rows, args)
         return
+    level = args.level_list[0]
+    tag = _engine_tag(args)
     for r in rows:
-        r.setdefault("role", "ours")
-        r.setdefault("level", args.level_list[0])
+        r.update({"role": "ours", "level": level, **tag, **r})
+    argv = [*child_argv(sys.argv[1:]), "--log-level", level]
+    if args.baseline:
+        found = run_baseline(script, args.baseline, [*argv, "--repeat", str(args.repeat)])
+        rows += [{**r, "role": "baseline", "level": level} for r in found]
+    if args.compare:
+        found = run_reference(script, [*argv, "--repeat", "1"])
+        rows += [{**r, "role": "reference", "level": level} for r in found]
     print_rows(rows)
     if args.record:
         write_record(args.record, script, rows, args)
