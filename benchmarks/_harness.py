@@ -14,9 +14,9 @@ Other engines, each in its own child per level:
   --compare        real Prefect in a scratch venv outside this repo: $PREFECT_BENCH_PYTHON,
                    else ~/.cache/prefect-compat-bench/prefect-1.4.1 made on first use;
                    its rows say which version ran (engine=prefect-1.4.1)
-`--rounds K` runs the ours/baseline children K times alternately and keeps each case's
-best, so both see the same machine weather. Compare ratios from one invocation, not
-absolute numbers: the machines are small and shared.
+`--rounds K` runs the ours/baseline children K times, alternating engines and levels,
+and keeps each case's best, so all of them see the same machine weather. Compare ratios
+from one invocation, not absolute numbers: the machines are small and shared.
 
 `--record FILE` appends one JSON object per invocation to FILE (JSON lines): timestamp,
 git commit, python, machine facts, load average, and every row with its level, role,
@@ -250,16 +250,17 @@ def _measure_all(script: str, args: Any) -> list[dict]:
     best: dict[tuple, dict] = {}
     baseline_git = git_commit(args.baseline) if args.baseline else {}
     ours_git = git_commit(REPO)
-    for level in args.level_list:
-        argv = [*base, "--log-level", level, "--repeat", str(args.repeat)]
-        if args.max_n is not None:
-            argv += ["--max-n", str(args.max_n)]
-        for _ in range(max(1, args.rounds)):
+    limit = [] if args.max_n is None else ["--max-n", str(args.max_n)]
+    # rounds outermost: every level and engine gets a turn in each stretch of time
+    for _ in range(max(1, args.rounds)):
+        for level in args.level_list:
+            argv = [*base, "--log-level", level, "--repeat", str(args.repeat), *limit]
             rows = run_child(sys.executable, script, argv, str(REPO))
             _keep_best(best, rows, role="ours", level=level, commit=ours_git["commit"])
             if args.baseline:
                 rows = run_baseline(script, args.baseline, argv)
                 _keep_best(best, rows, role="baseline", level=level, **baseline_git)
+    for level in args.level_list:
         if args.compare:
             cap = min(args.compare_max_n, args.max_n or args.compare_max_n)
             ref_argv = [*base, "--log-level", level, "--repeat", "1", "--max-n", str(cap)]

@@ -121,8 +121,13 @@ def best_by(rows: list[Row], key: Callable[[Row], Any]) -> dict[Any, Row]:
 
 
 def curves(rows: list[Row]) -> list[list[Row]]:
-    """One list of rows (best per N, sorted by N) per series, in legend order."""
-    best = best_by([r for r in rows if r.get("n")], lambda r: (label(r), r["n"]))
+    """One line (best per N, sorted by N) per series, in legend order.
+
+    The --baseline tree is left out: it is measured at a few sizes only, and
+    before_after.png shows it.
+    """
+    rows = [r for r in rows if r.get("n") and r["role"] != "baseline"]
+    best = best_by(rows, lambda r: (label(r), r["n"]))
     grouped: dict[str, list[Row]] = defaultdict(list)
     for (name, _), r in best.items():
         grouped[name].append(r)
@@ -244,22 +249,25 @@ def plot_checkpoint(plt, rows: list[Row], out: Path) -> Path | None:
 
 
 def floor_ratios(cp: list[Row], n: int) -> dict[tuple, tuple[float, Row]]:
-    """{(label, storage): (engine / floor of the same child run, engine row)}, best kept."""
-    floors = {
-        (r["timestamp"], r["role"], r["level"], r["storage"], r.get("engine")): r
-        for r in cp
-        if r["shape"] == "floor" and r["n"] == n
+    """{(label, storage): (best engine time / best floor time, engine row)} at `n`.
+
+    Each engine is divided by the floor measured in its own processes (same role, level
+    and engine), never by another run's: the floor moves with the disk's weather.
+    """
+    at_n = [r for r in cp if r["n"] == n]
+    floors = best_by(
+        [r for r in at_n if r["shape"] == "floor"],
+        lambda r: (label(r), r["storage"]),
+    )
+    engines = best_by(
+        [r for r in at_n if r["shape"] == "checkpoint"],
+        lambda r: (label(r), r["storage"]),
+    )
+    return {
+        key: (r["seconds"] / floors[key]["seconds"], r)
+        for key, r in engines.items()
+        if key in floors
     }
-    found: dict[tuple, tuple[float, Row]] = {}
-    for r in cp:
-        key = (r["timestamp"], r["role"], r["level"], r["storage"], r.get("engine"))
-        if r["shape"] != "checkpoint" or r["n"] != n or key not in floors:
-            continue
-        ratio = r["seconds"] / floors[key]["seconds"]
-        slot = (label(r), r["storage"])
-        if slot not in found or ratio < found[slot][0]:
-            found[slot] = (ratio, r)
-    return found
 
 
 def ratio_bars(ax, cp: list[Row], storages: list[str]) -> None:

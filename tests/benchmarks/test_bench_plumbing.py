@@ -66,26 +66,31 @@ def cp(role, shape, seconds, *, level="INFO", n=2000, storage="tmpfs", engine="p
     }
 
 
-def test_each_engine_is_divided_by_the_floor_of_its_own_run(tmp_path):
+def test_each_engine_is_divided_by_the_best_floor_of_its_own_processes(tmp_path):
     path = tmp_path / "records.jsonl"
     first = record(
         "2026-01-01T00:00:00",
         [
             cp("ours", "checkpoint", 0.4),
-            cp("ours", "floor", 0.2),  # 2.0x
+            cp("ours", "floor", 0.2),
             cp("baseline", "checkpoint", 0.9),
-            cp("baseline", "floor", 0.3),  # 3.0x: the baseline's own floor, not ours
+            cp("baseline", "floor", 0.3),  # the baseline's own floor, not ours
+            cp("ours", "checkpoint", 0.8, level="WARNING"),
+            cp("ours", "floor", 0.1, level="WARNING"),
         ],
     )
     second = record(
         "2026-01-02T00:00:00",
-        [cp("ours", "checkpoint", 0.3), cp("ours", "floor", 0.25)],  # 1.2x, kept as best
+        [cp("ours", "checkpoint", 0.3), cp("ours", "floor", 0.25)],
     )
     path.write_text(json.dumps(first) + "\n" + json.dumps(second) + "\n")
     rows = plot.load_rows([str(path)])
-    ratios = plot.floor_ratios(rows, 2000)
-    assert round(ratios[("prefect-compat, INFO", "tmpfs")][0], 6) == 1.2
-    assert round(ratios[("prefect-compat (before), INFO", "tmpfs")][0], 6) == 3.0
+    ratios = {key: round(ratio, 6) for key, (ratio, _) in plot.floor_ratios(rows, 2000).items()}
+    assert ratios == {
+        ("prefect-compat, INFO", "tmpfs"): 1.5,  # best engine 0.3 / best floor 0.2
+        ("prefect-compat (before), INFO", "tmpfs"): 3.0,
+        ("prefect-compat, WARNING", "tmpfs"): 8.0,
+    }
 
 
 def test_rows_without_shape_or_level_get_them_from_the_case_and_record(tmp_path):
