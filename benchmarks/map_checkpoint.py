@@ -96,6 +96,7 @@ def engine_once(prefect, items, base):
     written = len(os.listdir(directory))
     if written != len(items):
         raise SystemExit(f"expected {len(items)} checkpoint files, found {written}")
+    shutil.rmtree(directory)  # every run starts from the same, nearly empty, file system
     return seconds
 
 
@@ -103,7 +104,9 @@ def floor_once(items, base):
     directory = fresh_dir(base, "floor")
     start = time.perf_counter()
     raw_floor(items, directory)
-    return time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    shutil.rmtree(directory)
+    return seconds
 
 
 def best_interleaved(prefect, items, base, repeat):
