@@ -249,10 +249,12 @@ def plot_checkpoint(plt, rows: list[Row], out: Path) -> Path | None:
 
 
 def floor_ratios(cp: list[Row], n: int) -> dict[tuple, tuple[float, Row]]:
-    """{(label, storage): (best engine time / best floor time, engine row)} at `n`.
+    """{(label, storage): (engine time / raw floor time, engine row)} at `n`.
 
-    Each engine is divided by the floor measured in its own processes (same role, level
-    and engine), never by another run's: the floor moves with the disk's weather.
+    The best engine row of each series, divided by the floor measured in the same
+    process, alternately with it (`floor_seconds`): the floor moves with the disk's
+    weather, so a ratio never mixes two runs. Rows recorded before `floor_seconds`
+    existed fall back to the best floor of the same series.
     """
     at_n = [r for r in cp if r["n"] == n]
     floors = best_by(
@@ -263,11 +265,12 @@ def floor_ratios(cp: list[Row], n: int) -> dict[tuple, tuple[float, Row]]:
         [r for r in at_n if r["shape"] == "checkpoint"],
         lambda r: (label(r), r["storage"]),
     )
-    return {
-        key: (r["seconds"] / floors[key]["seconds"], r)
-        for key, r in engines.items()
-        if key in floors
-    }
+    found = {}
+    for key, r in engines.items():
+        floor = r.get("floor_seconds") or (floors[key]["seconds"] if key in floors else None)
+        if floor:
+            found[key] = (r["seconds"] / floor, r)
+    return found
 
 
 def ratio_bars(ax, cp: list[Row], storages: list[str]) -> None:

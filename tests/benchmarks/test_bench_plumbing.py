@@ -114,3 +114,13 @@ def test_rows_without_shape_or_level_get_them_from_the_case_and_record(tmp_path)
         "abc1234",
     )
     assert plot.label(row) == "prefect-compat, INFO"
+
+
+def test_an_engine_row_is_divided_by_the_floor_of_its_own_process(tmp_path):
+    path = tmp_path / "records.jsonl"
+    slow_disk = cp("ours", "checkpoint", 0.5, storage="disk")
+    slow_disk["floor_seconds"] = 0.4  # measured alternately with it, in the same process
+    fast_floor = cp("ours", "floor", 0.1, storage="disk")  # another run, a quieter disk
+    path.write_text(json.dumps(record("2026-01-01T00:00:00", [slow_disk, fast_floor])) + "\n")
+    ((ratio, _),) = plot.floor_ratios(plot.load_rows([str(path)]), 2000).values()
+    assert round(ratio, 6) == 1.25
