@@ -231,7 +231,9 @@ def plot_checkpoint(plt, rows: list[Row], out: Path) -> Path | None:
         here = [r for r in cp if r["storage"] == storage]
         for points in curves([r for r in here if r["shape"] == "checkpoint"]):
             draw_curve(ax, points)
-        floor = best_by([r for r in here if r["shape"] == "floor"], lambda r: r["n"])
+        floor = best_by(
+            [r for r in here if r["shape"] == "floor" and r["role"] == "ours"], lambda r: r["n"]
+        )
         ns = sorted(floor)
         ax.plot(
             ns,
@@ -275,6 +277,10 @@ def floor_ratios(cp: list[Row], n: int) -> dict[tuple, tuple[float, Row]]:
 
 def ratio_bars(ax, cp: list[Row], storages: list[str]) -> None:
     n = max(r["n"] for r in cp)
+    # like before_after.png: when some runs measured a baseline at this N, take those
+    with_baseline = {r["timestamp"] for r in cp if r["role"] == "baseline" and r["n"] == n}
+    if with_baseline:
+        cp = [r for r in cp if r["timestamp"] in with_baseline]
     ratios = floor_ratios(cp, n)
     samples = sorted({name: r for (name, _), (_, r) in ratios.items()}.values(), key=order)
     width = 0.84 / max(1, len(samples))
@@ -332,14 +338,18 @@ def plot_import(plt, rows: list[Row], out: Path) -> Path | None:
     ax.set_xlabel("milliseconds, best of the fresh processes (log scale)")
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
     ax.grid(True, axis="x", which="both", alpha=0.25)
-    return finish(fig, imports, "import prefect in a fresh interpreter", out / "import_time.png")
+    title = "Importing the package in a fresh interpreter (prefect_compat, prefect)"
+    return finish(fig, imports, title, out / "import_time.png")
 
 
-def plot_before_after(plt, rows: list[Row], out: Path) -> Path | None:
-    if not any(r["role"] == "baseline" for r in rows):
-        return None
-    cases, used = [], []
+def _headline_cases(rows: list[Row], scripts: tuple[str, ...]) -> list[tuple[str, list[Row]]]:
+    """The HEADLINE cases, from the invocations that ran a baseline (same-run figures)."""
+    with_baseline = {(r["script"], r["timestamp"]) for r in rows if r["role"] == "baseline"}
+    rows = [r for r in rows if (r["script"], r["timestamp"]) in with_baseline]
+    cases = []
     for script, shape, storage, n in HEADLINE:
+        if script not in scripts:
+            continue
         here = [
             r
             for r in rows
@@ -351,19 +361,21 @@ def plot_before_after(plt, rows: list[Row], out: Path) -> Path | None:
         ]
         if any(r["role"] == "baseline" for r in here):
             cases.append((f"{shape} N={n}" + (f"\n{storage}" if storage else ""), here))
-            used += here
-    if not cases:
-        return None
-    samples = sorted(best_by(used, label).values(), key=order)
-    fig, ax = plt.subplots(figsize=(2.3 * len(cases) + 3, 4.8))
-    width = 0.84 / len(samples)
+    return cases
+
+
+def grouped_bars(ax, cases, value: Callable[[Row], float | None], fmt: str) -> None:
+    """One group of bars per case, one bar per series (label), best row per series."""
+    samples = sorted(best_by([r for _, here in cases for r in here], label).values(), key=order)
+    width = 0.84 / max(1, len(samples))
     for i, sample in enumerate(samples):
         xs, ys = [], []
         for j, (_, here) in enumerate(cases):
             found = best_by([r for r in here if label(r) == label(sample)], label)
-            if found:
+            y = value(next(iter(found.values()))) if found else None
+            if y:
                 xs.append(j + (i - (len(samples) - 1) / 2) * width)
-                ys.append(next(iter(found.values()))["us_per_task"])
+                ys.append(y)
         info = sample["level"] == "INFO"
         bars = ax.bar(
             xs,
@@ -377,14 +389,39 @@ def plot_before_after(plt, rows: list[Row], out: Path) -> Path | None:
         )
         for bar, y in zip(bars, ys):
             x = bar.get_x() + bar.get_width() / 2
-            ax.annotate(f"{y:.0f}", (x, y), ha="center", va="bottom", fontsize=7)
+            ax.annotate(fmt.format(y), (x, y), ha="center", va="bottom", fontsize=8)
     ax.set_xticks(range(len(cases)))
     ax.set_xticklabels([name for name, _ in cases], fontsize=9)
-    ax.set_ylabel("µs per task run / checkpointed item")
-    ax.legend(fontsize=8)
     ax.grid(True, axis="y", alpha=0.3)
-    title = "Before and after, at the default INFO level and at WARNING"
-    return finish(fig, used, title, out / "before_after.png")
+
+
+def _floor_multiple(r: Row) -> float | None:
+    return r["seconds"] / r["floor_seconds"] if r.get("floor_seconds") else None
+
+
+def plot_before_after(plt, rows: list[Row], out: Path) -> Path | None:
+    flows = _headline_cases(rows, ("flow_overhead",))
+    checkpoints = _headline_cases(rows, ("map_checkpoint",))
+    panels = [p for p in (flows, checkpoints) if p]
+    if not panels:
+        return None
+    fig, axes = plt.subplots(1, len(panels), figsize=(6.2 * len(panels), 5.4), squeeze=False)
+    axes = list(axes.flat)
+    if flows:
+        ax = axes[0]
+        grouped_bars(ax, flows, lambda r: r["us_per_task"], "{:.0f}")
+        ax.set_ylabel("µs per task run")
+        ax.set_title("Engine time per task run", fontsize=11)
+    if checkpoints:
+        ax = axes[-1]
+        grouped_bars(ax, checkpoints, _floor_multiple, "{:.2f}×")
+        ax.axhline(1.0, color=FLOOR, linestyle=":", linewidth=1.6, label="raw floor")
+        ax.set_ylabel("checkpointed item: time / raw floor, same process")
+        ax.set_title("Checkpoint cost as a multiple of the floor", fontsize=11)
+    legend_rows = shared_legend(fig, axes)
+    used = [r for _, here in flows + checkpoints for r in here]
+    title = "Before and after the cheap runner lines, at INFO (the default) and WARNING"
+    return finish(fig, used, title, out / "before_after.png", legend_rows)
 
 
 def main(argv: list[str] | None = None) -> int:
