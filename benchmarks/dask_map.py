@@ -6,10 +6,13 @@
 `{map_index}` location into a fresh temp dir (checkpointing on), so the figure
 includes the workers writing 2N files. The cluster (2 worker processes, 1 thread
 each) is started once per engine, outside the timing; each timed run connects a
-DaskExecutor to it, runs the flow and disconnects. `--compare` runs the same script
-under real Prefect 1.4.1.
+DaskExecutor to it, runs the flow and disconnects. Measured at INFO and WARNING
+(`--levels`), each in a fresh process; `--compare` runs the same script under real
+Prefect 1.4.1, `--baseline SRC` on another source tree, `--record FILE` appends a JSON
+record (see _harness.py).
 
-Usage:  python benchmarks/dask_map.py [--sizes 500] [--repeat 3] [--compare]
+Usage:  python benchmarks/dask_map.py [--sizes 200,500] [--repeat 3] [--compare]
+            [--baseline SRC] [--record FILE]
 """
 
 from __future__ import annotations
@@ -50,12 +53,7 @@ def build_flow(prefect, n, result_dir):
     return flow, out, 2 * n + 2
 
 
-def main():
-    args = _harness.parse_args(
-        __doc__.splitlines()[0],
-        lambda p: p.add_argument("--sizes", default="500"),
-    )
-    prefect = _harness.load_prefect(args.engine)
+def measure(prefect, args):
     from distributed import LocalCluster
 
     executors = importlib.import_module(prefect.__name__ + ".executors")
@@ -65,6 +63,8 @@ def main():
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     ) as cluster:
         for n in [int(v) for v in args.sizes.split(",") if v]:
+            if args.max_n is not None and n > args.max_n:
+                continue
             result_dir = tempfile.mkdtemp(prefix="dask-map-")
             flow, out, task_runs = build_flow(prefect, n, result_dir)
             state = None
@@ -85,15 +85,17 @@ def main():
             if written != 2 * n:
                 raise SystemExit(f"N={n}: expected {2 * n} checkpoint files, found {written}")
             shutil.rmtree(result_dir, ignore_errors=True)
-            rows.append(
-                {
-                    "case": f"dask map N={n}",
-                    "seconds": seconds,
-                    "task_runs": task_runs,
-                    "us_per_task": seconds / task_runs * 1e6,
-                }
-            )
-    _harness.report(rows, args, __file__)
+            rows.append(_harness.row(f"dask map N={n}", seconds, task_runs, shape="dask map", n=n))
+    return rows
+
+
+def main():
+    _harness.main(
+        __file__,
+        __doc__.splitlines()[0],
+        measure,
+        lambda p: p.add_argument("--sizes", default="500", help="comma-separated N"),
+    )
 
 
 if __name__ == "__main__":

@@ -106,38 +106,56 @@ def parse_sizes(spec):
     sizes = {}
     for part in spec.split(";"):
         name, _, values = part.partition("=")
+        if name.strip() not in BUILDERS:
+            raise SystemExit(
+                f"--sizes: unknown case {name.strip()!r}; known: {', '.join(BUILDERS)}"
+            )
         sizes[name.strip()] = [int(v) for v in values.split(",") if v]
     return sizes
 
 
-def main():
-    args = _harness.parse_args(
-        __doc__.splitlines()[0],
-        add_options,
-    )
-    prefect = _harness.load_prefect(args.engine)
+def chosen_sizes(args):
+    """{case: [N, ...]} from `--n` and `--cases`, else from `--sizes`."""
+    if args.n is None:
+        return parse_sizes(args.sizes)
+    cases = [c.strip() for c in args.cases.split(",") if c.strip()]
+    unknown = [c for c in cases if c not in BUILDERS]
+    if unknown:
+        raise SystemExit(f"--cases: unknown {unknown}; known: {', '.join(BUILDERS)}")
+    return {c: [int(v) for v in args.n.split(",") if v] for c in cases}
+
+
+def measure(prefect, args):
     runners = {"stock": None, "hooked": hooked_runner(prefect)}
     chosen = ["stock", "hooked"] if args.runner == "both" else [args.runner]
     rows = []
-    for name, sizes in parse_sizes(args.sizes).items():
+    for name, sizes in chosen_sizes(args).items():
         for n in sizes:
+            if args.max_n is not None and n > args.max_n:
+                continue
             flow, task_runs = BUILDERS[name](prefect, n)
             for kind in chosen:
                 seconds = _time_runs(flow, runners[kind], args.repeat, f"{name} N={n}")
                 label = f"{name} N={n}" + ("" if kind == "stock" else " hooked")
-                rows.append(
-                    {
-                        "case": label,
-                        "seconds": seconds,
-                        "task_runs": task_runs,
-                        "us_per_task": seconds / task_runs * 1e6,
-                    }
-                )
-    _harness.report(rows, args, __file__)
+                shape = name if kind == "stock" else f"{name} hooked"
+                rows.append(_harness.row(label, seconds, task_runs, shape=shape, n=n))
+    return rows
+
+
+def main():
+    _harness.main(__file__, __doc__.splitlines()[0], measure, add_options)
 
 
 def add_options(parser):
-    parser.add_argument("--sizes", default=DEFAULT_SIZES)
+    parser.add_argument(
+        "--sizes", default=DEFAULT_SIZES, help=f"sizes per case (default {DEFAULT_SIZES!r})"
+    )
+    parser.add_argument(
+        "--n",
+        default=None,
+        help="comma-separated sizes for every case in --cases (overrides --sizes)",
+    )
+    parser.add_argument("--cases", default=",".join(BUILDERS), help="cases --n applies to")
     parser.add_argument("--runner", choices=["stock", "hooked", "both"], default="stock")
 
 

@@ -9,13 +9,18 @@ With --fsync both ours (config `results.local.fsync = true`) and the floor also 
 each file before the rename; durable writes then cost a disk flush per item.
   prefect real Prefect 1.4.1 running the same flow (with --compare)
 
-Every run writes into a fresh directory in a temp dir under --dir (default: the system
-temp dir), removed at the end; engine and floor runs alternate so both see the same
-disk. Compare ratios, not absolute numbers: fsync latency depends on the filesystem and
-on what else is using the disk (on tmpfs it is nearly free, on a busy disk it dominates).
+Every run writes into a fresh directory in a temp dir under each of `--dirs` (default
+`tmpfs,disk`: /dev/shm, where the write is nearly free and the engine shows, and a temp
+dir on a real disk), removed at the end; engine and floor runs alternate in the same
+process so both see the same disk. Each figure is measured at INFO and at WARNING
+(`--levels`), each in a fresh process; `--baseline SRC` and `--record FILE` as in
+_harness.py. Compare ratios, not absolute numbers: fsync latency depends on the
+filesystem and on what else is using the disk (on tmpfs it is nearly free, on a busy
+disk it dominates).
 Prefect 1.4.1 never fsyncs its results.
 
-Usage:  python benchmarks/map_checkpoint.py [--n 1000] [--repeat 5] [--dir PATH] [--compare]
+Usage:  python benchmarks/map_checkpoint.py [--n 250,1000,2000] [--repeat 5]
+            [--dirs tmpfs,disk] [--fsync] [--compare] [--baseline SRC] [--record FILE]
 """
 
 from __future__ import annotations
@@ -91,6 +96,7 @@ def engine_once(prefect, items, base):
     written = len(os.listdir(directory))
     if written != len(items):
         raise SystemExit(f"expected {len(items)} checkpoint files, found {written}")
+    shutil.rmtree(directory)  # every run starts from the same, nearly empty, file system
     return seconds
 
 
@@ -98,7 +104,9 @@ def floor_once(items, base):
     directory = fresh_dir(base, "floor")
     start = time.perf_counter()
     raw_floor(items, directory)
-    return time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    shutil.rmtree(directory)
+    return seconds
 
 
 def best_interleaved(prefect, items, base, repeat):
@@ -110,49 +118,127 @@ def best_interleaved(prefect, items, base, repeat):
     return engine, floor
 
 
-def row(case, seconds, n):
-    return {"case": case, "seconds": seconds, "task_runs": n, "us_per_task": seconds / n * 1e6}
+def fs_type(path):
+    """The file system type holding `path`, from /proc/mounts ('?' elsewhere)."""
+    path = os.path.realpath(path)
+    best, kind = "", "?"
+    try:
+        with open("/proc/mounts", encoding="utf-8") as fh:
+            for line in fh:
+                parts = line.split()
+                mount = parts[1]
+                inside = path == mount or path.startswith(mount.rstrip("/") + "/")
+                if inside and len(mount) > len(best):
+                    best, kind = mount, parts[2]
+    except OSError:
+        pass
+    return kind
+
+
+def disk_dir():
+    """A temp dir on a real disk: the system temp dir unless it is a tmpfs."""
+    for candidate in (tempfile.gettempdir(), "/var/tmp", str(Path.home())):
+        if os.path.isdir(candidate) and fs_type(candidate) not in ("tmpfs", "ramfs"):
+            return candidate
+    return tempfile.gettempdir()
+
+
+def storage_dirs(spec):
+    """[(label, path)] from `--dirs`: `tmpfs` is /dev/shm, `disk` a real disk, else a path."""
+    out = []
+    for item in (v.strip() for v in spec.split(",")):
+        if item == "tmpfs":
+            out.append(("tmpfs", "/dev/shm"))
+        elif item == "disk":
+            out.append(("disk", disk_dir()))
+        elif item:
+            label = "tmpfs" if fs_type(item) in ("tmpfs", "ramfs") else "disk"
+            out.append((label, item))
+    for label, path in out:
+        if not os.path.isdir(path):
+            raise SystemExit(f"--dirs: {path!r} ({label}) is not a directory")
+    return out
+
+
+def measure(prefect, args):
+    rows = []
+    sizes = [int(v) for v in str(args.n).split(",") if v]
+    for label, path in storage_dirs(args.dir or args.dirs):
+        base = tempfile.mkdtemp(prefix="map-checkpoint-", dir=path)
+        try:
+            engine_once(prefect, make_items(10), base)  # warm up imports and first-run caches
+            for n in sizes:
+                if args.max_n is not None and n > args.max_n:
+                    continue
+                items = make_items(n)
+                engine, floor = best_interleaved(prefect, items, base, args.repeat)
+                tags = {"n": n, "storage": label, "fs": fs_type(path), "fsync": FSYNC}
+                # the engine row carries the floor of its own process: ratios pair them
+                rows.append(
+                    _harness.row(
+                        f"engine {label} N={n}",
+                        engine,
+                        n,
+                        shape="checkpoint",
+                        floor_seconds=floor,
+                        **tags,
+                    )
+                )
+                rows.append(_harness.row(f"floor {label} N={n}", floor, n, shape="floor", **tags))
+        finally:
+            shutil.rmtree(base, ignore_errors=True)
+    return rows
+
+
+def _who(r):
+    if r["role"] == "ours":
+        return "prefect-compat"
+    if r["role"] == "baseline":
+        return f"baseline {r.get('commit') or ''}".rstrip()
+    return r["engine"]
+
+
+def summarize(rows):
+    """engine/floor per level, storage and N: each best engine run against the floor
+    measured in the same process, alternately with it."""
+    by = {(r["role"], r["level"], r["case"]): r for r in rows}
+    print("checkpoint cost against the raw floor measured in the same process:")
+    for r in rows:
+        if r["role"] != "ours" or r["shape"] != "checkpoint":
+            continue
+        parts = [f"  {r['level']:<8} {r['storage']:<5} ({r['fs']}) N={r['n']}:"]
+        for role in ("ours", "baseline", "reference"):
+            engine = by.get((role, r["level"], r["case"]))
+            if engine and engine.get("floor_seconds"):
+                floor_us = engine["floor_seconds"] / engine["task_runs"] * 1e6
+                ratio = engine["seconds"] / engine["floor_seconds"]
+                parts.append(
+                    f"{_who(engine)} {engine['us_per_task']:.1f} us/item = {ratio:.2f}x "
+                    f"floor {floor_us:.1f}"
+                )
+        print(parts[0], " | ".join(parts[1:]))
 
 
 def main():
     def extra(parser):
-        parser.add_argument("--n", type=int, default=1000, help="mapped items (default 1000)")
-        parser.add_argument("--dir", default=None, help="where to make the temp dir")
+        parser.add_argument(
+            "--n", default="2000", help="mapped items, comma-separated (default 2000)"
+        )
+        parser.add_argument(
+            "--dirs",
+            default="tmpfs,disk",
+            help="where to write: tmpfs (/dev/shm), disk (a temp dir on a real disk) or paths "
+            "(default tmpfs,disk)",
+        )
+        parser.add_argument("--dir", default=None, help="one directory (overrides --dirs)")
         parser.add_argument("--fsync", action="store_true", help="durable writes, both sides")
 
-    global FSYNC
-    args = _harness.parse_args(__doc__.splitlines()[0], extra)
-    if args.fsync:
+    if "--fsync" in sys.argv:
+        # before the engine is imported, and inherited by every child process
         os.environ["PREFECT__RESULTS__LOCAL__FSYNC"] = "true"
+        global FSYNC
         FSYNC = True
-    prefect = _harness.load_prefect(args.engine)
-    items = make_items(args.n)
-    base = tempfile.mkdtemp(prefix="map-checkpoint-", dir=args.dir)
-    try:
-        engine_once(prefect, items[:10], base)  # warm up imports and first-run caches
-        engine, floor = best_interleaved(prefect, items, base, args.repeat)
-    finally:
-        shutil.rmtree(base, ignore_errors=True)
-    rows = [row("engine", engine, args.n), row("floor", floor, args.n)]
-    if args.json:
-        _harness.report(rows, args, __file__)
-        return
-    ours, floor = rows[0]["us_per_task"], rows[1]["us_per_task"]
-    mode = "fsync on" if FSYNC else "fsync off"
-    print(f"map_checkpoint N={args.n}, {mode}, best of {args.repeat} (files under {base}, removed)")
-    print(f"  ours           {ours:9.1f} us/item")
-    print(f"  raw floor      {floor:9.1f} us/item   ours/floor = {ours / floor:5.2f}x")
-    if args.compare:
-        reference = {
-            r["case"]: r for r in _harness.run_reference(__file__, _harness.passthrough_args())
-        }
-        theirs = reference["engine"]["us_per_task"]
-        print(
-            f"  prefect 1.4.1  {theirs:9.1f} us/item   prefect/ours = {theirs / ours:5.1f}x faster"
-        )
-        print(
-            f"  (floor measured in the 1.4.1 run: {reference['floor']['us_per_task']:.1f} us/item)"
-        )
+    _harness.main(__file__, __doc__.splitlines()[0], measure, extra, summarize)
 
 
 if __name__ == "__main__":

@@ -10,8 +10,9 @@ with
 shows progress, and ends with a summary that lists where the checkpoints went; then
 `prefect-compat results ls` lists them and `prefect-compat results show LOCATION` prints
 one. Checkpointing is switched on for this run with `set_temporary_config`; results go
-to the default directory, `~/.prefect/results`, under a location templated from the
-run's context.
+to the default directory, `~/.prefect/results` (`<home_dir>/results`; the environment
+variable PREFECT__HOME_DIR moves it), under `demo/<flow run id>/`, which the script
+prints before the flow runs.
 """
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ def build() -> Flow:
 
 def main() -> None:
     flow = build()
+    # say where the files go before writing any (RESULT.dir is <home_dir>/results)
+    where = f"{RESULT.dir}/demo/<flow run id>/"
+    print(f"demo: checkpoints go to {where} (PREFECT__HOME_DIR moves them)", flush=True)
     with set_temporary_config({"flows.checkpointing": True}):
         state = flow.run()
     by_name = {task_obj.name: task_state for task_obj, task_state in state.result.items()}

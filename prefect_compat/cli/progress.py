@@ -287,8 +287,10 @@ class LiveDisplay:
         from rich.spinner import Spinner
         from rich.table import Table
 
-        with self.lock:
-            active = list(self.active)
+        # No self.lock here: rich's refresh thread calls this holding Live's own lock,
+        # while finish()/close() hold self.lock and then stop Live (which takes Live's
+        # lock): taking ours here would deadlock them. Copying the list is atomic.
+        active = list(self.active)
         grid = Table.grid(padding=(0, 1))
         for record in active:
             done, failed, running = record.counts()

@@ -180,6 +180,9 @@ def test_the_readme_demo_runs_and_checkpoints_to_the_default_dir(cli):
     assert names == ["numbers.pkl", "square[0].pkl", "square[1].pkl", "square[2].pkl", "total.pkl"]
     assert _load(run_dir / "total.pkl") == 14
     assert f"Checkpoints: 5 written under {run_dir}" in proc.stdout
+    # it says where it writes before the flow runs
+    announced = f"demo: checkpoints go to {cli.results}/demo/<flow run id>/"
+    assert proc.stdout.index(announced) < proc.stdout.index("Beginning Flow run")
 
 
 def test_console_script_is_installed_and_runs(cli):

@@ -196,3 +196,40 @@ def test_cli_modules_load_rich_only_when_drawing(cli):
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+def test_live_refresh_never_waits_for_the_display_lock():
+    """rich's refresh thread renders holding Live's lock; finish() holds the display's
+    lock while it stops Live. Rendering must not take the display's lock (a deadlock that
+    left `prefect-compat run` hanging at the end of a run on a terminal)."""
+    import io
+    import threading
+
+    from rich.console import Console
+    from rich.live import Live
+
+    display = progress.LiveDisplay()
+    display.console = Console(file=io.StringIO(), force_terminal=True, width=100)
+    with Flow("locks") as flow:
+        pass
+    display.active.append(progress.RunRecord(flow))
+    # no auto-refresh thread: this test plays it, so a regression fails instead of hanging
+    display.live = Live(console=display.console, auto_refresh=False, get_renderable=display._render)
+    display.live.start()
+    rendered = []
+
+    def refresh_like_rich():
+        with display.live._lock:
+            rendered.append(display._render())
+
+    try:
+        with display.lock:  # as finish() holds it while it stops Live
+            renderer = threading.Thread(target=refresh_like_rich, daemon=True)
+            renderer.start()
+            renderer.join(timeout=30)
+            assert not renderer.is_alive(), "rendering waited for the display's lock"
+    finally:
+        renderer.join(timeout=30)
+        display.close()
+    assert len(rendered) == 1
+    assert "Flow 'locks'" in display.console.file.getvalue()
