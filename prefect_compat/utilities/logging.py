@@ -63,6 +63,7 @@ PREFECT_LOG_RECORD_ATTRIBUTES = (
 )
 
 ROOT_NAME = "prefect"
+DEFAULT_FORMAT = "[%(asctime)s] %(levelname)s - %(name)s | %(message)s"  # config.toml's
 _HANDLER_FLAG = "_prefect_compat_handler"
 FLUSH_INTERVAL = 0.2  # seconds a buffered line may wait when the stream is not a terminal
 
@@ -78,6 +79,15 @@ class _Formatter(logging.Formatter):
         self._second = -1
         self._stamp = ""
         self._cacheable = bool(datefmt) and "%f" not in (datefmt or "")
+        # Prefect's default format, rendered by hand below (same text, a third the cost)
+        self._plain = self._cacheable and fmt == DEFAULT_FORMAT
+
+    def format(self, record: logging.LogRecord) -> str:
+        if not self._plain or record.exc_info or record.exc_text or record.stack_info:
+            return super().format(record)
+        record.message = record.getMessage()
+        record.asctime = self.formatTime(record, self.datefmt)
+        return f"[{record.asctime}] {record.levelname} - {record.name} | {record.message}"
 
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802 - logging's name
         if not self._cacheable or datefmt != self.datefmt:

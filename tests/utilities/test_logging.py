@@ -123,3 +123,29 @@ def test_numeric_level_env_var_at_import(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "30"
+
+
+def test_the_default_format_is_rendered_exactly_as_logging_formats_it():
+    """The handler renders Prefect's default format by hand (it is on every runner line);
+    the text must stay what `logging.Formatter` makes of it, tracebacks included."""
+    import sys
+
+    from prefect_compat.utilities.logging import DEFAULT_FORMAT, _Formatter
+
+    datefmt = "%Y-%m-%d %H:%M:%S%z"
+    ours, std = _Formatter(DEFAULT_FORMAT, datefmt), logging.Formatter(DEFAULT_FORMAT, datefmt)
+    logger = logging.getLogger("prefect.fmt")
+    cases = [("plain", ()), ("Task '%s': run %d", ("a[3]", 3)), ("%(k)s", ({"k": "v"},))]
+    for msg, args in cases:
+        record = logger.makeRecord("prefect.fmt", logging.INFO, __file__, 1, msg, args, None)
+        assert ours.format(record) == std.format(record)
+    try:
+        raise ZeroDivisionError("boom")
+    except ZeroDivisionError:
+        info = sys.exc_info()
+    record = logger.makeRecord("prefect.fmt", logging.ERROR, __file__, 1, "failed", (), info)
+    assert ours.format(record) == std.format(record)
+    assert "ZeroDivisionError: boom" in ours.format(record)
+    custom = _Formatter("%(levelname)s:%(message)s", datefmt)  # any other format: logging's
+    record = logger.makeRecord("prefect.fmt", logging.INFO, __file__, 1, "x", (), None)
+    assert custom.format(record) == "INFO:x"

@@ -71,8 +71,19 @@ class LocalResult(Result):
         return os.path.join(self.dir, f"prefect-result-{stamp.strip('-')}-{uuid.uuid4().hex[:8]}")
 
     def _storage(self) -> LocalStorage:
+        """The storage for `dir`, made once and reused while the settings stay the same
+        (this runs per checkpoint; copies of the Result share it)."""
         fsync, stale_after = _local_settings()
-        return LocalStorage(self.dir, fsync=fsync, stale_after=stale_after)
+        storage: LocalStorage | None = self.__dict__.get("_local_storage")
+        if (
+            storage is None
+            or storage.root != self.dir
+            or storage.fsync != fsync
+            or storage.stale_after != stale_after
+        ):
+            storage = LocalStorage(self.dir, fsync=fsync, stale_after=stale_after)
+            self.__dict__["_local_storage"] = storage
+        return storage
 
     def write(self, value_: Any, **kwargs: Any) -> LocalResult:
         """Store `value_` at the formatted location; the copy records the full path."""
