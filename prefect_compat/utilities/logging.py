@@ -22,6 +22,7 @@ are the most frequent records by far, so they are cheap on purpose:
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import threading
 import time
@@ -106,6 +107,7 @@ class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
         super().__init__(stream)
         self._buffered = _is_buffered(stream)
         self._flushed = 0.0
+        self._gone = False
 
     def setStream(self, stream: Any) -> Any:  # noqa: N802 - logging's name
         old = super().setStream(stream)
@@ -116,7 +118,18 @@ class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
         self._flushed = time.monotonic()
         super().flush()
 
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        """A reader that went away (`prefect-compat run ... | head`) ends the output
+        quietly: no traceback per record from then on, as a shell user expects."""
+        if isinstance(sys.exc_info()[1], BrokenPipeError):
+            self._gone = True
+            _silence_stream(self.stream)
+            return
+        super().handleError(record)
+
     def emit(self, record: logging.LogRecord) -> None:
+        if self._gone:
+            return
         if not self._buffered:
             super().emit(record)
             return
@@ -128,6 +141,17 @@ class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
             raise
         except Exception:  # noqa: BLE001 - logging's own contract: report, never raise
             self.handleError(record)
+
+
+def _silence_stream(stream: Any) -> None:
+    """Point a closed pipe's file descriptor at /dev/null, so the interpreter's last
+    flush at exit does not report the broken pipe either."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (AttributeError, OSError, ValueError):
+        pass
 
 
 def _is_buffered(stream: Any) -> bool:

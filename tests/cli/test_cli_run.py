@@ -348,3 +348,23 @@ def test_a_flow_run_with_a_flow_runner_built_by_hand_is_observed_and_runs_once(c
     assert "script saw Success" in proc.stdout
     assert "Flow 'by-hand' finished: Success('All reference tasks succeeded.')" in proc.stdout
     assert proc.stdout.count("Beginning Flow run for 'by-hand'") == 1
+
+
+def test_a_reader_that_stops_early_ends_the_output_quietly(cli):
+    """`prefect-compat run script.py | head -3`: once the pipe closes, later log records
+    and the summary go nowhere, without a traceback per record."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "prefect_compat", "run", script("many_tasks.py")],
+        cwd=str(cli.cwd),
+        env=cli.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    first = [proc.stdout.readline() for _ in range(3)]
+    proc.stdout.close()  # the reader goes away, as `head -3` does
+    _, err = proc.communicate(timeout=120)
+    assert all(first), first
+    assert "Logging error" not in err
+    assert "BrokenPipeError" not in err
+    assert proc.returncode == 1  # the script's flow has a failing task
