@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import fcntl
-import os
 import pickle
-import pty
 import re
-import select
-import struct
-import subprocess
 import sys
-import termios
 
 from prefect_compat import Flow, task
 from prefect_compat.cli import progress
@@ -28,42 +21,17 @@ from prefect_compat.engine.state import (
 )
 from prefect_compat.utilities.configuration import set_temporary_config
 from tests.cli.helpers import script
+from tests.fixtures import terminal
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 def run_in_pty(cli, *args: str, columns: int = 120) -> tuple[int, str]:
     """Run `python -m prefect_compat ARGS` with a terminal as stdin/stdout/stderr."""
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
     env = {k: v for k, v in cli.env.items() if k not in ("COLUMNS", "LINES", "NO_COLOR")}
     env["TERM"] = "xterm-256color"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "prefect_compat", *map(str, args)],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        cwd=str(cli.cwd),
-        env=env,
-        close_fds=True,
-    )
-    os.close(slave)
-    chunks = []
-    try:
-        while True:
-            ready, _, _ = select.select([master], [], [], 120)
-            if not ready:
-                break
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the child closed the terminal
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-    finally:
-        os.close(master)
-    return proc.wait(timeout=60), b"".join(chunks).decode("utf-8", "replace")
+    argv = [sys.executable, "-m", "prefect_compat", *map(str, args)]
+    return terminal.run_in_pty(argv, env, cwd=str(cli.cwd), columns=columns)
 
 
 def test_live_display_and_summary_in_a_terminal(cli):

@@ -11,17 +11,13 @@ and on a pipe), every record reaching a user's handler with its usual attributes
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
 import os
-import pty
 import re
 import select
-import struct
 import subprocess
 import sys
-import termios
 import threading
 import time
 from pathlib import Path
@@ -29,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from prefect_compat import Flow, context, task
+from tests.fixtures.terminal import run_in_pty
 
 REPO = Path(__file__).resolve().parents[2]
 TIMESTAMP = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d{4}"
@@ -302,29 +299,6 @@ def test_prefect_compat_run_on_a_pipe(tmp_path):
     assert lines.index(next(x for x in lines if "Flow run SUCCESS" in x)) < next(
         i for i, x in enumerate(lines) if x.startswith("Flow 'order' finished")
     )
-
-
-def run_in_pty(argv: list[str], env: dict[str, str]) -> tuple[int, str]:
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 160, 0, 0))
-    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env)
-    os.close(slave)
-    chunks = []
-    try:
-        while True:
-            ready, _, _ = select.select([master], [], [], 120)
-            if not ready:
-                break
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the child closed the terminal
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-    finally:
-        os.close(master)
-    return proc.wait(timeout=60), b"".join(chunks).decode("utf-8", "replace")
 
 
 def test_prefect_compat_run_on_a_terminal(tmp_path):
