@@ -265,21 +265,31 @@ def normalise_task_defaults(tree: MutableMapping[str, Any]) -> None:
 PREFECT_VERSIONS = ("1", "0.13")
 
 
-def normalise_compat(tree: MutableMapping[str, Any]) -> None:
-    """`compat.prefect_version` as the string "1" or "0.13" (casting made it 1 or 0.13)."""
-    compat = tree.get("compat")
-    if not isinstance(compat, MutableMapping):
-        compat = tree["compat"] = {}
-    value = compat.get("prefect_version", "1")
-    text = str(value).strip()
-    text = {"1.0": "1", "1.4": "1", "1.4.1": "1", "0.13.19": "0.13"}.get(text, text)
+def prefect_version(tree: Mapping[str, Any] | None) -> str:
+    """`compat.prefect_version` of a config tree as "1" or "0.13" (the one reader of it).
+
+    Values arrive cast (`0.13` a float, `1` an int) or as set at run time by
+    `set_temporary_config`; unset means "1". Anything else is a ConfigError naming the key.
+    """
+    compat = tree.get("compat") if tree is not None else None
+    value = compat.get("prefect_version", "1") if isinstance(compat, Mapping) else "1"
+    text = str(value).strip() if value not in (None, "") else "1"
+    text = {"1.0": "1", "1.x": "1", "1.4": "1", "1.4.1": "1", "0.13.19": "0.13"}.get(text, text)
     if text not in PREFECT_VERSIONS:
         raise ConfigError(
             f'compat.prefect_version = {value!r} is not supported: use "1" (Prefect 1.x '
             'behaviour, the default) or "0.13" (set it in your config file or as '
             "PREFECT__COMPAT__PREFECT_VERSION)."
         )
-    compat["prefect_version"] = text
+    return text
+
+
+def normalise_compat(tree: MutableMapping[str, Any]) -> None:
+    """`compat.prefect_version` stored as the string "1" or "0.13"."""
+    version = prefect_version(tree)
+    if not isinstance(tree.get("compat"), MutableMapping):
+        tree["compat"] = {}
+    tree["compat"]["prefect_version"] = version
 
 
 # Keys whose value the engine compares with `is True`: anything else means "off".

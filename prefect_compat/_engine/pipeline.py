@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from typing import Any, NamedTuple, cast
 
 from prefect_compat import _context
+from prefect_compat._config import prefect_version
 from prefect_compat._engine.lazy import CheckpointLost
 from prefect_compat._engine.taskrun import EndRun, TaskRun, label, transition
 from prefect_compat._engine.templating import formatting_kwargs
@@ -247,9 +248,7 @@ WORDING = {
 
 def wording() -> Wording:
     """The wording the configuration asks for (read once per plan, never per run)."""
-    config = _context.get("config")
-    version = config.get("compat", {}).get("prefect_version") if config is not None else None
-    return WORDING.get(str(version), WORDING["1"])
+    return WORDING[prefect_version(_context.get("config"))]
 
 
 # Failures of the checkpoint write: a template key that is missing, a value the

@@ -48,10 +48,10 @@ __all__ = [
 
 
 def _prefect_013() -> bool:
+    from prefect_compat._config import prefect_version
     from prefect_compat.configuration import config
 
-    compat = dict.get(config, "compat")
-    return isinstance(compat, dict) and dict.get(compat, "prefect_version") == "0.13"
+    return prefect_version(config) == "0.13"
 
 
 if TYPE_CHECKING:
