@@ -78,6 +78,8 @@ class WritableFileSystem(ReadableFileSystem):
 # ------------------------------------------------------------------ local
 
 _LOCAL: Dict[str, LocalStorage] = {}
+_POSIX = os.sep == "/" and os.altsep is None
+_DOT_NAMES = ("", ".", "..")
 
 
 def _local_storage(root: str) -> LocalStorage:
@@ -98,11 +100,21 @@ class LocalFileSystem(WritableFileSystem):
         self.basepath = None if basepath is None else os.fspath(basepath)
 
     def _root(self) -> str:
-        base = "." if self.basepath is None else os.path.expanduser(self.basepath)
-        return os.path.abspath(base)  # a relative basepath follows the working directory
+        basepath = self.basepath
+        known = self.__dict__.get("_absolute_root")
+        if known is not None and known[0] == basepath:
+            return known[1]  # type: ignore[no-any-return]
+        base = "." if basepath is None else os.path.expanduser(basepath)
+        root = os.path.abspath(base)  # a relative basepath follows the working directory
+        if basepath is not None and os.path.isabs(basepath):  # the same root every call
+            self.__dict__["_absolute_root"] = (basepath, root)
+        return root
 
     def _locate(self, path: str) -> Tuple[Storage, str, str]:
         root = self._root()
+        if _POSIX and type(path) is str and "/" not in path and path not in _DOT_NAMES:
+            full = os.path.join(root, path)  # a file name (a result key): inside the root
+            return _local_storage(root), full, full
         full = os.path.normpath(os.path.join(root, os.fspath(path)))
         if full != root and not full.startswith(os.path.join(root, "")):
             raise ValueError(

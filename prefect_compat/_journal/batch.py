@@ -5,7 +5,7 @@ the rows of new runs first (their `num` keys the batches), then one batch of tas
 runs per run (`store.task_rows` describes the format), ended runs and heartbeats, and
 commit once. Encoding is here, off the task's path: the state's class (and its kind,
 cached per class), message, LOOP count, a mapped parent's width, and for a result
-with a location where it was checkpointed (`values.checkpoint_of`).
+with a location where it was checkpointed (`values.CheckpointEncoder`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import time
 from typing import Any
 
 from prefect_compat._journal import store
-from prefect_compat._journal.values import checkpoint_of, encode_parameters
+from prefect_compat._journal.values import CheckpointEncoder, encode_parameters
 
 __all__ = ["Writer", "encode_entries"]
 
@@ -60,14 +60,18 @@ def encode_entries(jr: Any, items: list[Any]) -> list[list[Any]]:
     Consecutive task runs that end in the same state with the same message and no
     checkpoint share one group entry (the children of one mapped task; plain task
     runs): a fan-out or a chain of plain results is a handful of entries, not one per
-    task run. This loop runs once per task run, so it keeps the
-    last plan's position and the last state class's kind at hand.
+    task run. Consecutive successful children of one mapped task checkpointed to
+    LocalResult files of one dir and serializer share a checkpoint group (their
+    result JSON differs only in the location). This loop runs once per task run, so
+    it keeps the last plan's position and the last state class's kind at hand.
     """
     positions = jr.shape.positions
     entries: list[list[Any]] = []
     group: list[Any] = [None, None, None, None, None]  # children of one mapped task
     plain: list[Any] = [None, None, None, None]  # plain task runs
+    saved: list[Any] = [None] * 8  # checkpointed children of one mapped task
     last_plan = last_cls = task_no = name = kind = None
+    checkpoint = _encoder()
     flat = iter(items)
     for plan, map_index, state in zip(flat, flat, flat):
         if plan is not last_plan:
@@ -76,13 +80,20 @@ def encode_entries(jr: Any, items: list[Any]) -> list[list[Any]]:
         if cls is not last_cls:
             last_cls = cls
             name, kind = _KINDS.get(cls) or _kind(cls)
-        message = state.message
-        result = state.__dict__.get("_result")
         if task_no is None:
             continue
-        if kind > store.KIND_FAILED or getattr(result, "location", None) is not None:  # type: ignore[operator]
+        message, result = state.message, state.__dict__.get("_result")
+        location = getattr(result, "location", None)
+        if location is not None and kind == store.KIND_OK and map_index >= 0:
+            parts = checkpoint.parts(result)
+            if parts is not None:
+                saved = _add_saved(entries, saved, (task_no, name, message), map_index, parts)
+                continue
+        if kind > store.KIND_FAILED or location is not None:  # type: ignore[operator]
             group, plain = [None, None, None, None, None], [None, None, None, None]
-            entries.append(_record(task_no, map_index, name, kind, state, result))
+            stored = location is not None and kind != store.KIND_MAPPED
+            found = checkpoint(result) if stored else _NO_CHECKPOINT
+            entries.append(_record(task_no, map_index, name, kind, state, found))
         elif map_index < 0:
             if plain[0] == name and plain[2] == message:
                 plain[3].append(task_no)
@@ -101,13 +112,44 @@ def _text(message: Any) -> str | None:
     return message if message is None or type(message) is str else str(message)
 
 
-def _record(task_no: int, index: int, name: Any, kind: Any, state: Any, result: Any) -> list[Any]:
-    """The full entry of a task run with a checkpoint, a LOOP iteration or a fan-out."""
+def _encoder() -> CheckpointEncoder:
     from prefect_compat.engine.results.local_result import LocalResult
 
-    checkpoint: tuple[Any, ...] = (None, None, None)
-    if kind != store.KIND_MAPPED and getattr(result, "location", None) is not None:
-        checkpoint = checkpoint_of(result, LocalResult)
+    return CheckpointEncoder(LocalResult)
+
+
+_NO_CHECKPOINT: tuple[Any, ...] = (None, None, None)
+
+
+def _add_saved(
+    entries: list[Any], saved: list[Any], key: tuple[Any, Any, Any], index: int, parts: Any
+) -> list[Any]:
+    """Add a checkpointed child to the checkpoint group `saved` when it is the last
+    entry and alike (same task, state, message and result shape), else to a new one;
+    returns the group it went to."""
+    task_no, name, message = key
+    shape, location, stamp = parts
+    if (
+        entries
+        and entries[-1] is saved
+        and saved[0] == task_no
+        and saved[1] == name
+        and saved[3] == message
+        and saved[5] is shape
+    ):
+        saved[4].append(index)
+        saved[6].append(location)
+        saved[7].append(stamp)
+        return saved
+    saved = [task_no, name, store.KIND_OK, _text(message), [index], shape, [location], [stamp]]
+    entries.append(saved)
+    return saved
+
+
+def _record(  # noqa: PLR0913 - one entry's fields
+    task_no: int, index: int, name: Any, kind: Any, state: Any, checkpoint: tuple[Any, ...]
+) -> list[Any]:
+    """The full entry of a task run with a checkpoint, a LOOP iteration or a fan-out."""
     return [
         task_no,
         index,

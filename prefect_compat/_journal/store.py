@@ -34,6 +34,8 @@ import sqlite3
 import time
 from typing import Any, NamedTuple
 
+from prefect_compat._journal import values
+
 __all__ = [
     "KIND_FAILED",
     "KIND_LOOPED",
@@ -263,11 +265,23 @@ def task_rows(conn: sqlite3.Connection, num: int) -> list[tuple[Any, ...]]:
     a record of all FIELDS, or, for consecutive task runs that ended in the same state
     with the same message and no checkpoint, a group: `[task, state, kind, message,
     [map_index, ...]]` for children of one mapped task, `[state, kind, message, [task,
-    ...]]` for plain task runs. A later entry for the same task run (a retry, a later
-    pass) replaces an earlier one but keeps its LOOP count.
+    ...]]` for plain task runs; for children of one mapped task checkpointed alike, a
+    checkpoint group `[task, state, kind, message, [map_index, ...], [head, tail,
+    serializer], [location, ...], [stamp, ...]]` (`values.CheckpointEncoder`). A later
+    entry for the same task run (a retry, a later pass) replaces an earlier one but
+    keeps its LOOP count.
     """
     latest: dict[tuple[int, int], tuple[Any, ...]] = {}
     for entry in _entries(conn, num):
+        if len(entry) == 8:
+            task, state, kind, message, indexes, shape, locations, stamps = entry
+            for index, location, stamp in zip(indexes, locations, stamps):
+                old = latest.get((task, index))
+                loop = old[5] if old is not None else None
+                text = values.spliced(shape, location)
+                record = (task, index, state, kind, message, loop, None, text, shape[2], stamp)
+                latest[(task, index)] = (*record, None)
+            continue
         if len(entry) == 4:
             state, kind, message, tasks = entry
             for task in tasks:

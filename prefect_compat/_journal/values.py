@@ -9,6 +9,9 @@ by name when a resume needs it.
 `_result` entry of the state serialization (result type and location, never the
 value; `serialization/result.py`), the serializer's class name, and for a local file
 its size and modification time, so a file rewritten since no longer matches.
+`CheckpointEncoder` gives the same answers for a whole batch: the children of a
+mapped task share everything but the location, so their JSON is built once per
+(dir, serializer) and only the location is encoded per result.
 """
 
 from __future__ import annotations
@@ -17,9 +20,11 @@ import base64
 import json
 import os
 import pickle
+from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
 __all__ = [
+    "CheckpointEncoder",
     "UnloadableParameter",
     "changed_parameters",
     "checkpoint_of",
@@ -27,6 +32,7 @@ __all__ = [
     "encode_parameters",
     "local_path",
     "local_stamp",
+    "spliced",
 ]
 
 
@@ -153,3 +159,64 @@ def checkpoint_of(result: Any, local_type: type) -> tuple[str | None, str | None
         path = local_path(result)
         stamp = local_stamp(path) if path is not None else None
     return text, name, stamp
+
+
+_MARK = "\x00location\x00"
+
+
+class _NoStamp:
+    """A type no result is an instance of."""
+
+
+class CheckpointEncoder:
+    """`checkpoint_of` for the results of one journal batch (same output, less work).
+
+    A LocalResult's JSON differs between the children of one mapped task only in its
+    location: the text around it (the "shape": `[head, tail, serializer name]`) is
+    rendered once per (dir, serializer class) and the location spliced in, encoded as
+    `json.dumps` would encode it (`spliced`). Any other result goes through
+    `checkpoint_of`.
+    """
+
+    def __init__(self, local_type: type) -> None:
+        self.local_type = local_type
+        self.shapes: dict[tuple[Any, type], list[Any] | None] = {}
+
+    def parts(self, result: Any) -> tuple[list[Any], str, str | None] | None:
+        """(shape, location, stamp) of a LocalResult written to a file, else None."""
+        location, kind = result.location, type(result)
+        if kind is not self.local_type or type(location) is not str:
+            return None
+        directory: str = result.dir
+        key = (directory, type(result.serializer))
+        if key in self.shapes:
+            shape = self.shapes[key]
+        else:
+            shape = self.shapes[key] = self._shape(result)
+        if shape is None:
+            return None
+        path = location if os.path.isabs(location) else os.path.join(directory, location)
+        written = result.__dict__.get("_written")  # (path, stamp) noted by the write
+        stamp = written[1] if written is not None and written[0] == path else local_stamp(path)
+        return shape, location, stamp
+
+    def __call__(self, result: Any) -> tuple[str | None, str | None, str | None]:
+        found = self.parts(result)
+        if found is None:
+            return checkpoint_of(result, self.local_type)
+        shape, location, stamp = found
+        return spliced(shape, location), shape[2], stamp
+
+    def _shape(self, result: Any) -> list[Any] | None:
+        marked = result.copy()
+        marked.location = _MARK
+        text, name, _ = checkpoint_of(marked, _NoStamp)  # the marker is not a file
+        if text is None:  # the result's fields do not serialize
+            return None
+        head, _, tail = text.partition(encode_basestring_ascii(_MARK))
+        return [head, tail, name]
+
+
+def spliced(shape: list[Any], location: str) -> str:
+    """The result JSON of `shape` (see CheckpointEncoder) with `location` in place."""
+    return shape[0] + encode_basestring_ascii(location) + shape[1]

@@ -25,7 +25,6 @@ rename already covers, are the failure checkpoints usually meet.
 
 from __future__ import annotations
 
-import binascii
 import errno
 import fnmatch
 import os
@@ -43,6 +42,10 @@ TEMP_PATTERN = TEMP_PREFIX + "*" + TEMP_SUFFIX
 _CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 _CREATE_FLAGS |= getattr(os, "O_CLOEXEC", 0)
 
+# On POSIX a key without "/" (and not "." / "..") is a file directly in the root.
+_POSIX = os.sep == "/" and os.altsep is None
+_DOT_NAMES = ("", ".", "..")
+
 # Directories swept in the current run: (flow_run_id, {directory, ...}).
 _swept: Tuple[Any, set[str]] = (None, set())
 _swept_lock = threading.Lock()
@@ -51,8 +54,7 @@ _swept_lock = threading.Lock()
 def _create_temp(directory: str) -> Tuple[int, str]:
     """A new, empty temp file in `directory` (mode 0666 minus the umask)."""
     for _ in range(100):
-        name = TEMP_PREFIX + binascii.hexlify(os.urandom(6)).decode() + TEMP_SUFFIX
-        path = os.path.join(directory, name)
+        path = os.path.join(directory, f"{TEMP_PREFIX}{os.urandom(6).hex()}{TEMP_SUFFIX}")
         try:
             return os.open(path, _CREATE_FLAGS, 0o666), path
         except FileExistsError:
@@ -92,6 +94,8 @@ def _sweep_once(directory: str, older_than: float) -> None:
     """`sweep_temp_files` on the first write into `directory` in this flow run."""
     global _swept
     run = _context.get("flow_run_id")
+    if _swept[0] == run and directory in _swept[1]:  # the common case, without the lock
+        return
     with _swept_lock:
         if _swept[0] != run:
             _swept = (run, set())
@@ -104,13 +108,19 @@ def _sweep_once(directory: str, older_than: float) -> None:
         pass
 
 
-def _fill(fd: int, data: bytes, fsync: bool) -> None:
-    """Write `data` to the new temp file and close it (fsync'd first if asked)."""
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
+def _fill(fd: int, data: bytes, fsync: bool) -> str:
+    """Write `data` to the new temp file and close it (fsync'd first if asked); returns
+    the file's stamp, `size:mtime_ns` (a rename keeps both)."""
+    try:
+        view = memoryview(data)
+        while view:  # one call for anything but a huge value
+            view = view[os.write(fd, view) :]
         if fsync:
-            fh.flush()
-            os.fsync(fh.fileno())
+            os.fsync(fd)
+        st = os.fstat(fd)
+    finally:
+        os.close(fd)
+    return f"{st.st_size}:{st.st_mtime_ns}"
 
 
 _HINTS = {
@@ -144,7 +154,9 @@ class LocalStorage:
         self._prefix = os.path.join(self._root_abs, "")
 
     def path(self, key: str) -> str:
-        """The absolute path for `key`; `contained_path` rules, with a cheap common case."""
+        """The absolute path for `key`; `contained_path` rules, with cheap common cases."""
+        if _POSIX and "/" not in key and key not in _DOT_NAMES:  # a bare file name
+            return self._prefix + key
         if not os.path.isabs(key):
             full = os.path.normpath(os.path.join(self._root_abs, key))
             if full.startswith(self._prefix):  # inside the root: no commonpath needed
@@ -162,6 +174,11 @@ class LocalStorage:
             raise StorageError(f"Cannot read {path!r}: {exc.strerror or exc}") from exc
 
     def write_bytes(self, key: str, data: bytes) -> str:
+        return self.write_stamped(key, data)[0]
+
+    def write_stamped(self, key: str, data: bytes) -> Tuple[str, str]:
+        """`write_bytes`, also returning the written file's `size:mtime_ns` (what the run
+        journal records to tell later whether the file is still the one written)."""
         path = self.path(key)
         directory = os.path.dirname(path) or "."
         if self.stale_after is not None:
@@ -175,7 +192,7 @@ class LocalStorage:
         except OSError as exc:
             raise StorageError(f"Cannot write {path!r}: {_reason(exc)}") from exc
         try:
-            _fill(fd, data, self.fsync)
+            stamp = _fill(fd, data, self.fsync)
             os.replace(tmp, path)
         except BaseException as exc:
             try:
@@ -185,7 +202,7 @@ class LocalStorage:
             if isinstance(exc, OSError):
                 raise StorageError(f"Cannot write {path!r}: {_reason(exc)}") from exc
             raise
-        return path
+        return path, stamp
 
     def exists(self, key: str) -> bool:
         return os.path.isfile(self.path(key))

@@ -39,7 +39,13 @@ def write_result(result: Any, value: Any, /, **format_kwargs: Any) -> Any:
             f"with {_serializer_name(result)} for location {new.location!r}: {exc!r}. Return a "
             "value this serializer supports, pick another serializer, or set checkpoint=False."
         ) from exc
-    new.location = result._storage().write_bytes(new.location, data)
+    storage = result._storage()
+    stamped = getattr(storage, "write_stamped", None)
+    if stamped is None:
+        new.location = storage.write_bytes(new.location, data)
+    else:  # a local file: keep its stamp for the run journal (values.CheckpointEncoder)
+        new.location, stamp = stamped(new.location, data)
+        new.__dict__["_written"] = (new.location, stamp)
     new.value = value
     return new
 

@@ -7,10 +7,14 @@ Task loggers are built once per task by the engine, never per task run.
 
 The runner lines of every task run ("Starting task run...", "Finished task run...")
 are the most frequent records by far, so they are cheap on purpose:
-  * `RunnerLine` builds them from a per-logger template instead of letting
+  * when the configured `prefect` handler is the only thing that would see the
+    record (no other handler anywhere up the chain, no filter, Prefect's default
+    format; checked per record), `RunnerLine` writes the formatted line straight to
+    that handler and makes no LogRecord at all;
+  * otherwise it builds the record from a per-logger template instead of letting
     `LogRecord.__init__` probe the caller's frame, file name, process and thread
-    names for each one; the record still goes through `logger.handle`, so levels,
-    filters, propagation and every handler a user attached see it as usual;
+    names for each one, and sends it through `logger.handle`, so levels, filters,
+    propagation and every handler a user attached see it as usual;
   * the handler's formatter renders the timestamp once per second (the default
     `datefmt` has no finer unit) instead of once per record;
   * when the stream is a file or a pipe (not a terminal), the handler flushes at most
@@ -90,6 +94,14 @@ class _Formatter(logging.Formatter):
         record.asctime = self.formatTime(record, self.datefmt)
         return f"[{record.asctime}] {record.levelname} - {record.name} | {record.message}"
 
+    def stamp(self, created: float) -> str:
+        """The `asctime` of a record made at `created` (plain formatters only)."""
+        second = int(created)
+        if second != self._second:
+            self._stamp = super().formatTime(_Created(created), self.datefmt)  # type: ignore[arg-type]
+            self._second = second
+        return self._stamp
+
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802 - logging's name
         if not self._cacheable or datefmt != self.datefmt:
             return super().formatTime(record, datefmt)
@@ -98,6 +110,15 @@ class _Formatter(logging.Formatter):
             self._stamp = super().formatTime(record, datefmt)
             self._second = second
         return self._stamp
+
+
+class _Created:
+    """What `Formatter.formatTime` reads of a record."""
+
+    __slots__ = ("created",)
+
+    def __init__(self, created: float) -> None:
+        self.created = created
 
 
 class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -126,6 +147,23 @@ class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
             _silence_stream(self.stream)
             return
         super().handleError(record)
+
+    def write_line(self, text: str, record: Any) -> None:
+        """Write one already formatted line, as `handle(record)` would have written it
+        (`record()` makes the record, only if an error has to be reported)."""
+        if self._gone:
+            return
+        self.acquire()
+        try:
+            self.stream.write(text + self.terminator)
+            if not self._buffered or time.monotonic() - self._flushed >= FLUSH_INTERVAL:
+                self.flush()
+        except RecursionError:
+            raise
+        except Exception:  # noqa: BLE001 - logging's own contract: report, never raise
+            self.handleError(record())
+        finally:
+            self.release()
 
     def emit(self, record: logging.LogRecord) -> None:
         if self._gone:
@@ -206,6 +244,19 @@ class RunnerLine:
         logger = self.logger
         if not logger.isEnabledFor(logging.INFO):
             return
+        handler = _sole_handler(logger)
+        if handler is not None:  # nobody else sees it: no record needed, only its text
+            created = time.time()
+            handler.write_line(
+                f"[{handler.formatter.stamp(created)}] {logging.getLevelName(logging.INFO)} - "  # type: ignore[union-attr]
+                f"{logger.name} | {msg % args if args else msg}",
+                lambda: self.record(msg, args),
+            )
+            return
+        logger.handle(self.record(msg, args))
+
+    def record(self, msg: str, args: tuple[Any, ...]) -> logging.LogRecord:
+        """The LogRecord `logger.info(msg, *args)` would make (see the class docstring)."""
         template = self.template or self._template()
         record = logging.LogRecord.__new__(logging.LogRecord)
         data = record.__dict__
@@ -218,7 +269,32 @@ class RunnerLine:
         data["args"] = args
         data["thread"] = threading.get_ident()
         data["threadName"] = threading.current_thread().name
-        logger.handle(record)
+        return record
+
+
+def _sole_handler(logger: logging.Logger) -> _Handler | None:
+    """The configured `prefect` handler when it is the only thing that would see an INFO
+    record of `logger` (no filter on the way, no other handler up the chain, Prefect's
+    default format), else None. Checked per record: a handler or filter a user adds
+    at any time sends the next record down the usual path."""
+    if logger.disabled:
+        return None
+    found = None
+    current: logging.Logger | None = logger
+    while current is not None:
+        if current.filters:
+            return None
+        for handler in current.handlers:
+            if found is not None or type(handler) is not _Handler:
+                return None
+            found = handler
+        if not current.propagate:
+            break
+        current = current.parent
+    if found is None or found.filters or found.level > logging.INFO:
+        return None
+    formatter = found.formatter
+    return found if type(formatter) is _Formatter and formatter._plain else None
 
 
 class _ContextAttributes(logging.Filter):

@@ -11,6 +11,7 @@ and on a pipe), every record reaching a user's handler with its usual attributes
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -20,11 +21,13 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from prefect_compat import Flow, context, task
+from prefect_compat.utilities.logging import RunnerLine
 from tests.fixtures.terminal import run_in_pty
 
 REPO = Path(__file__).resolve().parents[2]
@@ -315,3 +318,124 @@ def test_prefect_compat_run_on_a_terminal(tmp_path):
     shown = [ANSI.sub("", part.rsplit("\x1b[2K", 1)[-1]) for part in raw.split("\r\n")]
     assert log_lines("\n".join(shown)) == expected_lines(), raw
     assert any(s.startswith("Flow 'order' finished: Success") for s in shown), shown
+
+
+@pytest.fixture
+def printed(prefect_at_info):
+    """(stream, alone): `alone()` leaves the configured `prefect` handler, writing to
+    `stream`, as the only thing that sees a record of the `prefect` loggers (pytest
+    attaches its capture handlers when each test phase starts, so this is done inside
+    the test body)."""
+    ours = [h for h in prefect_at_info.handlers if getattr(h, "_prefect_compat_handler", False)]
+    assert len(ours) == 1
+    stream = io.StringIO()
+
+    @contextmanager
+    def alone():
+        saved = prefect_at_info.handlers, prefect_at_info.propagate
+        prefect_at_info.handlers, prefect_at_info.propagate = list(ours), False
+        try:
+            yield
+        finally:
+            prefect_at_info.handlers, prefect_at_info.propagate = saved
+
+    old = ours[0].setStream(stream)
+    yield stream, alone
+    ours[0].setStream(old)
+
+
+def mapped_flow():
+    @task
+    def numbers():
+        return [1, 2]
+
+    @task
+    def inc(v):
+        return v + 1
+
+    with Flow("mapped") as flow:
+        inc.map(numbers())
+    return flow
+
+
+def runner_messages(text):
+    return [m for name, m in log_lines(text) if name == "prefect.TaskRunner"]
+
+
+def test_with_only_the_configured_handler_lines_are_printed_without_records(printed, monkeypatch):
+    stream, alone = printed
+    made = []
+    real = RunnerLine.record
+    monkeypatch.setattr(RunnerLine, "record", lambda *a: made.append(a) or real(*a))
+    with alone():
+        assert mapped_flow().run().is_successful()
+    assert made == []  # nobody else would have seen a record: none was built
+    assert runner_messages(stream.getvalue()) == [
+        "Task 'numbers': Starting task run...",
+        "Task 'numbers': Finished task run for task with final state: 'Success'",
+        "Task 'inc': Starting task run...",
+        "Task 'inc': Finished task run for task with final state: 'Mapped'",
+        "Task 'inc[0]': Starting task run...",
+        "Task 'inc[0]': Finished task run for task with final state: 'Success'",
+        "Task 'inc[1]': Starting task run...",
+        "Task 'inc[1]': Finished task run for task with final state: 'Success'",
+    ]
+
+
+def test_a_filter_added_later_sees_every_record_and_the_text_is_the_same(printed):
+    stream, alone = printed
+    with alone():
+        assert mapped_flow().run().is_successful()
+    short = stream.getvalue()
+    stream.seek(0)
+    stream.truncate()
+
+    seen = []
+    runner = logging.getLogger("prefect.TaskRunner")
+    keep = lambda record: seen.append(record.getMessage()) or True  # noqa: E731
+    runner.addFilter(keep)
+    try:
+        with alone():
+            assert mapped_flow().run().is_successful()
+    finally:
+        runner.removeFilter(keep)
+    assert runner_messages(stream.getvalue()) == runner_messages(short) == seen
+    assert len(seen) == 8 and len(stream.getvalue().splitlines()) == len(short.splitlines())
+
+
+def test_a_dropping_filter_or_a_quieter_handler_is_obeyed(printed):
+    stream, alone = printed
+    with alone():
+        handler = logging.getLogger("prefect").handlers[0]
+        starting = lambda record: "Starting" not in record.getMessage()  # noqa: E731
+        handler.addFilter(starting)
+        try:
+            assert mapped_flow().run().is_successful()
+        finally:
+            handler.removeFilter(starting)
+    messages = runner_messages(stream.getvalue())
+    assert len(messages) == 4 and not any("Starting" in m for m in messages)
+
+    stream.seek(0)
+    stream.truncate()
+    handler.setLevel(logging.WARNING)
+    try:
+        with alone():
+            assert mapped_flow().run().is_successful()
+    finally:
+        handler.setLevel(logging.NOTSET)
+    assert runner_messages(stream.getvalue()) == []
+
+
+def test_a_handler_added_to_the_root_logger_later_sees_the_runner_records(printed):
+    stream, alone = printed
+    user = Collect()
+    with alone():
+        logging.getLogger("prefect").propagate = True  # as configured outside pytest
+        logging.getLogger().addHandler(user)
+        try:
+            assert mapped_flow().run().is_successful()
+        finally:
+            logging.getLogger().removeHandler(user)
+    on_user = [r.getMessage() for r in user.records if r.name == "prefect.TaskRunner"]
+    assert on_user == runner_messages(stream.getvalue()) and len(on_user) == 8

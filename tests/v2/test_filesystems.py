@@ -277,3 +277,15 @@ def test_remote_rejects_unsupported_paths():
         RemoteFileSystem(basepath="/x")
     with pytest.raises(ValueError, match="supports s3://, gs://, gcs://, file://, memory://"):
         RemoteFileSystem(basepath="abfs://container/x")
+
+
+def test_a_changed_basepath_takes_effect_on_the_next_write(tmp_path):
+    fs = LocalFileSystem(basepath=str(tmp_path / "a"))
+    fs.write_path("k", b"1")
+    fs.basepath = str(tmp_path / "b")
+    fs.write_path("k", b"2")
+    assert (tmp_path / "a" / "k").read_bytes() == b"1"
+    assert (tmp_path / "b" / "k").read_bytes() == b"2"
+    for key in (".", ".."):
+        with pytest.raises((ValueError, OSError)):
+            fs.write_path(key, b"x")
