@@ -71,6 +71,8 @@ ROOT_NAME = "prefect"
 DEFAULT_FORMAT = "[%(asctime)s] %(levelname)s - %(name)s | %(message)s"  # config.toml's
 _HANDLER_FLAG = "_prefect_compat_handler"
 FLUSH_INTERVAL = 0.2  # seconds a buffered line may wait when the stream is not a terminal
+# logging's own level -> name table (`logging.addLevelName` updates this very dict)
+_LEVEL_NAMES: dict[int, str] = logging._levelToName  # type: ignore[attr-defined]
 
 
 class _Formatter(logging.Formatter):
@@ -153,17 +155,15 @@ class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
         (`record()` makes the record, only if an error has to be reported)."""
         if self._gone:
             return
-        self.acquire()
-        try:
-            self.stream.write(text + self.terminator)
-            if not self._buffered or time.monotonic() - self._flushed >= FLUSH_INTERVAL:
-                self.flush()
-        except RecursionError:
-            raise
-        except Exception:  # noqa: BLE001 - logging's own contract: report, never raise
-            self.handleError(record())
-        finally:
-            self.release()
+        with self.lock:  # type: ignore[union-attr]  # what Handler.handle holds for emit
+            try:
+                self.stream.write(text + self.terminator)
+                if not self._buffered or time.monotonic() - self._flushed >= FLUSH_INTERVAL:
+                    self.flush()
+            except RecursionError:
+                raise
+            except Exception:  # noqa: BLE001 - logging's own contract: report, never raise
+                self.handleError(record())
 
     def emit(self, record: logging.LogRecord) -> None:
         if self._gone:
@@ -248,7 +248,7 @@ class RunnerLine:
         if handler is not None:  # nobody else sees it: no record needed, only its text
             created = time.time()
             handler.write_line(
-                f"[{handler.formatter.stamp(created)}] {logging.getLevelName(logging.INFO)} - "  # type: ignore[union-attr]
+                f"[{handler.formatter.stamp(created)}] {_LEVEL_NAMES[logging.INFO]} - "  # type: ignore[union-attr]
                 f"{logger.name} | {msg % args if args else msg}",
                 lambda: self.record(msg, args),
             )
