@@ -188,6 +188,12 @@ class CheckpointEncoder:
         if kind is not self.local_type or type(location) is not str:
             return None
         directory: str = result.dir
+        written = result.__dict__.get("_written")  # (path, stamp) noted by the write
+        if written is not None and written[0] is location:  # the usual case: as written
+            path = location
+        else:
+            written = None
+            path = location if os.path.isabs(location) else os.path.join(directory, location)
         key = (directory, type(result.serializer))
         if key in self.shapes:
             shape = self.shapes[key]
@@ -195,10 +201,7 @@ class CheckpointEncoder:
             shape = self.shapes[key] = self._shape(result)
         if shape is None:
             return None
-        path = location if os.path.isabs(location) else os.path.join(directory, location)
-        written = result.__dict__.get("_written")  # (path, stamp) noted by the write
-        stamp = written[1] if written is not None and written[0] == path else local_stamp(path)
-        return shape, location, stamp
+        return shape, location, local_stamp(path) if written is None else written[1]
 
     def __call__(self, result: Any) -> tuple[str | None, str | None, str | None]:
         found = self.parts(result)
