@@ -150,9 +150,9 @@ class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
             return
         super().handleError(record)
 
-    def write_line(self, text: str, record: Any) -> None:
-        """Write one already formatted line, as `handle(record)` would have written it
-        (`record()` makes the record, only if an error has to be reported)."""
+    def write_line(self, text: str, line: RunnerLine, msg: str, args: tuple[Any, ...]) -> None:
+        """Write one formatted line as `handle(record)` would have written it (the record
+        is made only if an error has to be reported)."""
         if self._gone:
             return
         with self.lock:  # type: ignore[union-attr]  # what Handler.handle holds for emit
@@ -163,7 +163,7 @@ class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
             except RecursionError:
                 raise
             except Exception:  # noqa: BLE001 - logging's own contract: report, never raise
-                self.handleError(record())
+                self.handleError(line.record(msg, args))
 
     def emit(self, record: logging.LogRecord) -> None:
         if self._gone:
@@ -245,15 +245,13 @@ class RunnerLine:
         if not logger.isEnabledFor(logging.INFO):
             return
         handler = _sole_handler(logger)
-        if handler is not None:  # nobody else sees it: no record needed, only its text
-            created = time.time()
-            handler.write_line(
-                f"[{handler.formatter.stamp(created)}] {_LEVEL_NAMES[logging.INFO]} - "  # type: ignore[union-attr]
-                f"{logger.name} | {msg % args if args else msg}",
-                lambda: self.record(msg, args),
-            )
+        if handler is None:
+            logger.handle(self.record(msg, args))
             return
-        logger.handle(self.record(msg, args))
+        # nobody else sees it: no record needed, only its text
+        stamp = handler.formatter.stamp(time.time())  # type: ignore[union-attr]
+        text = f"[{stamp}] {_LEVEL_NAMES[20]} - {logger.name} | {msg % args if args else msg}"
+        handler.write_line(text, self, msg, args)
 
     def record(self, msg: str, args: tuple[Any, ...]) -> logging.LogRecord:
         """The LogRecord `logger.info(msg, *args)` would make (see the class docstring)."""
