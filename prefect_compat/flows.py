@@ -56,7 +56,8 @@ class Flow:
         if not callable(fn):
             raise TypeError("'fn' must be callable")
         self.fn = fn
-        self.name: str = name or str(getattr(fn, "__name__", type(fn).__name__))
+        # 2.x's default name: the function's, with hyphens for underscores
+        self.name: str = name or str(getattr(fn, "__name__", type(fn).__name__)).replace("_", "-")
         self.isasync = inspect.iscoroutinefunction(fn)
         self._signature = inspect.signature(fn)
         self._version = version
@@ -202,10 +203,33 @@ def flow(  # noqa: PLR0913 - Prefect 2.x's public signature
     return Flow(__fn, **options)
 
 
-def get_run_logger() -> logging.Logger:
-    """The logger of the current 2.x run (`prefect.task_runs` / `prefect.flow_runs`)."""
+class PrefectLogAdapter(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """A run's logger: its records carry the run's names and ids (`extra`), merged with
+    any `extra=` a call passes."""
+
+    def process(self, msg: Any, kwargs: Any) -> tuple[Any, Any]:
+        kwargs["extra"] = {**(self.extra or {}), **(kwargs.get("extra") or {})}
+        return msg, kwargs
+
+
+def get_run_logger() -> PrefectLogAdapter:
+    """The logger of the current 2.x run: `prefect.task_runs` in a task run, else
+    `prefect.flow_runs`, with the run's names and ids on every record."""
     from prefect_compat.utilities.context import TaskRunContext, get_run_context
 
     run = get_run_context()
-    kind = "task_runs" if isinstance(run, TaskRunContext) else "flow_runs"
-    return logging.getLogger(f"prefect.{kind}")
+    if isinstance(run, TaskRunContext):
+        extra = {"task_run_id": str(run.task_run.id), "task_run_name": run.name}
+        extra["task_name"] = run.task.name
+        parent = run.flow_run_context
+        if parent is not None:
+            extra["flow_run_id"] = str(parent.flow_run.id)
+            extra["flow_run_name"] = parent.flow_run.name
+            extra["flow_name"] = parent.flow.name
+        return PrefectLogAdapter(logging.getLogger("prefect.task_runs"), extra)
+    extra = {
+        "flow_run_name": run.flow_run.name,
+        "flow_run_id": str(run.flow_run.id),
+        "flow_name": run.flow.name,
+    }
+    return PrefectLogAdapter(logging.getLogger("prefect.flow_runs"), extra)

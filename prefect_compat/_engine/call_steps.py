@@ -24,12 +24,13 @@ import threading
 from typing import Any
 
 from prefect_compat import _context
-from prefect_compat._engine import persistence
+from prefect_compat._engine import persistence, v2_lines
 from prefect_compat._engine import pipeline as p
 from prefect_compat._engine.plan import build_plan
 from prefect_compat._engine.taskrun import EndRun, TaskRun
 from prefect_compat._engine.timeouts import call_with_timeout
 from prefect_compat.engine.result.base import Result
+from prefect_compat.engine.signals import PrefectStateSignal
 from prefect_compat.engine.state import Cached, Success
 from prefect_compat.exceptions import ParameterBindError, TaskTimeoutSignal
 from prefect_compat.utilities.context import RUN_KEY
@@ -120,13 +121,30 @@ def _v2_plan(task: Any) -> Any:
     plan.max_retries = retries
     plan.retry_delay = datetime.timedelta(seconds=task.retry_delay_seconds or 0)
     if task.isasync:
-        plan.call = call_async
+        body = call_async
     elif task.timeout_seconds:
-        plan.call = call_timed
+        body = call_timed
     else:
-        plan.call = p.call_plain
+        body = p.call_plain
+    plan.call = _logging_errors(body)
     plan.store = store_result
+    plan.runner_logger = v2_lines.SILENT  # a 2.x run logs 2.x lines (v2_lines), not 1.x ones
     return plan
+
+
+def _logging_errors(body: Any) -> Any:
+    """`body`, logging what the task raised on `prefect.task_runs` as 2.x does."""
+
+    def call(run: TaskRun) -> Any:
+        try:
+            return body(run)
+        except (PrefectStateSignal, TaskTimeoutSignal):
+            raise
+        except Exception as exc:
+            v2_lines.task_error(_context.get(RUN_KEY), exc)
+            raise
+
+    return call
 
 
 # -- plan seams -------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ import time
 from typing import Any
 
 from prefect_compat import _context
-from prefect_compat._engine import attempt, persistence
+from prefect_compat._engine import attempt, persistence, v2_lines
 from prefect_compat._engine.call_steps import StoreFailure, spec_for
 from prefect_compat.core._binding import outside_flow_message
 from prefect_compat.engine.state import Cached, Failed, Retrying, Success, TimedOut
@@ -167,6 +167,7 @@ def call(  # noqa: PLR0913 - a Task call's parts
         flow_context,
     )
     context.isasync = spec.isasync
+    v2_lines.task_created(flow_context, context, mode == SUBMIT)
     if mode == SUBMIT:
         if context.isasync and flow_context.isasync:
             return _submitted(flow_context, task, parameters, context, wait_for, return_state)
@@ -256,9 +257,12 @@ def execute(task: Any, parameters: dict[str, Any], context: TaskRunContext, wait
     try:
         parameters = resolve_inputs(parameters, wait_for)
     except UpstreamTaskError as exc:
-        return State(StateType.PENDING, name="NotReady", message=str(exc))
-    context.parameters = parameters
-    return run_call(task, parameters, context)
+        state = State(StateType.PENDING, name="NotReady", message=str(exc))
+    else:
+        context.parameters = parameters
+        state = run_call(task, parameters, context)
+    v2_lines.task_finished(context, state)
+    return state
 
 
 def resolve_inputs(parameters: dict[str, Any], wait_for: Any) -> dict[str, Any]:

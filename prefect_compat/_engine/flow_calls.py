@@ -28,7 +28,7 @@ import time
 from typing import Any
 
 from prefect_compat import _context
-from prefect_compat._engine import persistence
+from prefect_compat._engine import persistence, v2_lines
 from prefect_compat._engine.timeouts import call_with_timeout
 from prefect_compat.exceptions import ParameterBindError, TaskTimeoutSignal
 from prefect_compat.futures import PrefectFuture, resolve_futures_to_states
@@ -103,12 +103,14 @@ def call_flow(flow: Any, args: tuple[Any, ...], kwargs: dict[str, Any], return_s
     slot, state = _claim_in_parent(parent, flow)
     if state is None:
         context = _new_context(flow, dict(bound.arguments), parent)
+        v2_lines.flow_created(context, parent)
         token = _context.push(_frame(context))
         try:
             state = _run_attempts(context, bound)
         finally:
             _context.pop(token)
             context.task_runner._shutdown()
+        v2_lines.flow_finished(context, state)
     _record_in_parent(parent, slot, state)
     return state if return_state else fetch_result(state)
 
@@ -170,6 +172,7 @@ def _timed_out(flow: Any) -> State:
 
 
 def _failed(context: FlowRunContext, error: BaseException) -> State:
+    v2_lines.flow_error(context, error)
     data: Any = error
     factory = context.result_factory
     if factory.persist_result:
@@ -279,12 +282,14 @@ async def _call_async(flow: Any, bound: inspect.BoundArguments, return_state: bo
         context = _new_context(flow, dict(bound.arguments), parent)
         context.isasync = True
         context.loop = asyncio.get_running_loop()
+        v2_lines.flow_created(context, parent)
         token = _context.push(_frame(context))
         try:
             state = await _run_attempts_async(context, bound)
         finally:
             _context.pop(token)
             await _off_loop(context.task_runner._shutdown)
+        v2_lines.flow_finished(context, state)
     _record_in_parent(parent, slot, state)
     if return_state:
         return state

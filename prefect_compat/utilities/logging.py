@@ -71,6 +71,13 @@ ROOT_NAME = "prefect"
 DEFAULT_FORMAT = "[%(asctime)s] %(levelname)s - %(name)s | %(message)s"  # config.toml's
 _HANDLER_FLAG = "_prefect_compat_handler"
 FLUSH_INTERVAL = 0.2  # seconds a buffered line may wait when the stream is not a terminal
+# Prefect 2.x's run loggers -> the record attribute naming the run; their records are
+# printed in 2.x's console format while `logging.format` is the default one
+V2_RUN_LOGGERS = {
+    "prefect.flow_runs": "flow_run_name",
+    "prefect.task_runs": "task_run_name",
+    "prefect.engine": None,
+}
 # logging's own level -> name table (`logging.addLevelName` updates this very dict)
 _LEVEL_NAMES: dict[int, str] = logging._levelToName  # type: ignore[attr-defined]
 
@@ -83,18 +90,49 @@ class _Formatter(logging.Formatter):
 
     def __init__(self, fmt: str | None, datefmt: str | None) -> None:
         super().__init__(fmt, datefmt)
-        self._second = -1
-        self._stamp = ""
+        self._second = self._v2_second = -1
+        self._stamp = self._v2_clock = ""
         self._cacheable = bool(datefmt) and "%f" not in (datefmt or "")
         # Prefect's default format, rendered by hand below (same text, a third the cost)
         self._plain = self._cacheable and fmt == DEFAULT_FORMAT
 
     def format(self, record: logging.LogRecord) -> str:
+        if self._plain and record.name in V2_RUN_LOGGERS:
+            return self._v2_format(record)
         if not self._plain or record.exc_info or record.exc_text or record.stack_info:
             return super().format(record)
         record.message = record.getMessage()
         record.asctime = self.formatTime(record, self.datefmt)
         return f"[{record.asctime}] {record.levelname} - {record.name} | {record.message}"
+
+    def _v2_format(self, record: logging.LogRecord) -> str:
+        """A record of a 2.x run logger in 2.x's console format (see `v2_text`)."""
+        record.message = record.getMessage()
+        run_name = getattr(record, V2_RUN_LOGGERS[record.name] or "-", None)
+        text = self.v2_text(record.created, record.levelname, record.name, run_name, record.message)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            text = f"{text}\n{record.exc_text}"
+        if record.stack_info:
+            text = f"{text}\n{self.formatStack(record.stack_info)}"
+        return text
+
+    def v2_text(
+        self, created: float, levelname: str, name: str, run_name: str | None, message: str
+    ) -> str:
+        """`HH:MM:SS.mmm | LEVEL   | Flow run 'name' - message` (`Task run` for task runs,
+        the logger's name for other loggers or a record without a run name), as Prefect
+        2.x prints its run loggers on the console."""
+        second = int(created)
+        if second != self._v2_second:
+            self._v2_clock = time.strftime("%H:%M:%S", self.converter(created))
+            self._v2_second = second
+        stamp = f"{self._v2_clock}.{int((created - second) * 1000):03d}"
+        if run_name is None:
+            return f"{stamp} | {levelname:<7} | {name} - {message}"
+        kind = "Flow run" if name == "prefect.flow_runs" else "Task run"
+        return f"{stamp} | {levelname:<7} | {kind} {run_name!r} - {message}"
 
     def stamp(self, created: float) -> str:
         """The `asctime` of a record made at `created` (plain formatters only)."""
@@ -253,12 +291,35 @@ class RunnerLine:
         text = f"[{stamp}] {_LEVEL_NAMES[20]} - {logger.name} | {msg % args if args else msg}"
         handler.write_line(text, self, msg, args)
 
-    def record(self, msg: str, args: tuple[Any, ...]) -> logging.LogRecord:
-        """The LogRecord `logger.info(msg, *args)` would make (see the class docstring)."""
+    def emit_run(self, level: int, run_name: str | None, msg: str, *args: Any) -> None:
+        """A line of a 2.x run logger (`V2_RUN_LOGGERS`) about run `run_name`, as
+        `logger.log(level, msg, *args, extra={<run attribute>: run_name})` would log it."""
+        logger = self.logger
+        if not logger.isEnabledFor(level):
+            return
+        handler = _sole_handler(logger, level)
+        if handler is None:
+            record = self.record(msg, args, level)
+            attribute = V2_RUN_LOGGERS.get(logger.name)
+            if attribute is not None:
+                record.__dict__[attribute] = run_name
+            logger.handle(record)
+            return
+        text = handler.formatter.v2_text(  # type: ignore[union-attr]
+            time.time(), _LEVEL_NAMES[level], logger.name, run_name, msg % args if args else msg
+        )
+        handler.write_line(text, self, msg, args)
+
+    def record(
+        self, msg: str, args: tuple[Any, ...], level: int = logging.INFO
+    ) -> logging.LogRecord:
+        """The LogRecord `logger.log(level, msg, *args)` would make (see the class docstring)."""
         template = self.template or self._template()
         record = logging.LogRecord.__new__(logging.LogRecord)
         data = record.__dict__
         data.update(template)
+        if level != logging.INFO:
+            data["levelno"], data["levelname"] = level, logging.getLevelName(level)
         now = time.time()
         data["created"] = now
         data["msecs"] = (now - int(now)) * 1000
@@ -270,7 +331,7 @@ class RunnerLine:
         return record
 
 
-def _sole_handler(logger: logging.Logger) -> _Handler | None:
+def _sole_handler(logger: logging.Logger, level: int = logging.INFO) -> _Handler | None:
     """The configured `prefect` handler when it is the only thing that would see an INFO
     record of `logger` (no filter on the way, no other handler up the chain, Prefect's
     default format), else None. Checked per record: a handler or filter a user adds
@@ -289,7 +350,7 @@ def _sole_handler(logger: logging.Logger) -> _Handler | None:
         if not current.propagate:
             break
         current = current.parent
-    if found is None or found.filters or found.level > logging.INFO:
+    if found is None or found.filters or found.level > level:
         return None
     formatter = found.formatter
     return found if type(formatter) is _Formatter and formatter._plain else None

@@ -542,7 +542,7 @@ def test_storage_example_local_then_s3(home, s3_server, s3_bucket, s3_admin, mon
     # flow returns None with a task run inside, so it persists the list of task states
     docs = documents(home)
     assert len(docs) == 1
-    assert namespace["new_flow"].name == namespace["my_flow"].name == "my_flow"
+    assert namespace["new_flow"].name == namespace["my_flow"].name == "my-flow"
     assert namespace["my_flow"].result_storage is None  # the original keeps its storage
     listed = s3_admin.list_objects_v2(Bucket="my-bucket").get("Contents", [])
     written = [o["Key"] for o in listed if o["Key"] not in before]
