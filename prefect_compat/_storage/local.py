@@ -155,13 +155,20 @@ class LocalStorage:
 
     def path(self, key: str) -> str:
         """The absolute path for `key`; `contained_path` rules, with cheap common cases."""
+        return self._target(key)[0]
+
+    def _target(self, key: str) -> Tuple[str, str]:
+        """(absolute path, its directory) for `key`."""
         if _POSIX and "/" not in key and key not in _DOT_NAMES:  # a bare file name
-            return self._prefix + key
+            return self._prefix + key, self._root_abs
+        full = None
         if not os.path.isabs(key):
             full = os.path.normpath(os.path.join(self._root_abs, key))
-            if full.startswith(self._prefix):  # inside the root: no commonpath needed
-                return full
-        return contained_path(self.root, key)
+            if not full.startswith(self._prefix):  # outside the root: the full check
+                full = None
+        if full is None:
+            full = contained_path(self.root, key)
+        return full, os.path.dirname(full) or "."
 
     def read_bytes(self, key: str) -> bytes:
         path = self.path(key)
@@ -179,8 +186,7 @@ class LocalStorage:
     def write_stamped(self, key: str, data: bytes) -> Tuple[str, str]:
         """`write_bytes`, also returning the written file's `size:mtime_ns` (what the run
         journal records to tell later whether the file is still the one written)."""
-        path = self.path(key)
-        directory = os.path.dirname(path) or "."
+        path, directory = self._target(key)
         if self.stale_after is not None:
             _sweep_once(directory, self.stale_after)
         try:

@@ -36,15 +36,20 @@ def _resolve_dir(dir: str | None) -> str:
     return dir
 
 
+_CONFIGURATION: list[Any] = []  # the configuration module, imported on the first write
+
+
 def _local_settings() -> tuple[bool, float | None]:
     """`results.local.fsync` and `.stale_temp_age` from the live config.
 
     Plain dict reads: this runs per write. A stale_temp_age that is not a positive
     number (false, 0) turns the automatic sweep of abandoned temp files off.
     """
-    from prefect_compat.configuration import config
+    if not _CONFIGURATION:
+        from prefect_compat import configuration
 
-    section = dict.get(config, "results")
+        _CONFIGURATION.append(configuration)
+    section = dict.get(_CONFIGURATION[0].config, "results")
     local = dict.get(section, "local") if isinstance(section, dict) else None
     if not isinstance(local, dict):
         return False, None
