@@ -53,7 +53,19 @@ _BLOCK_HOOKS = ("case", "resource")
 
 
 class Flow:
-    """A set of tasks and the dependencies between them; build it, then call `run()`."""
+    """A set of tasks and the dependencies between them; build it, then call `run()`.
+
+    `Flow(<function>, ...)` (or `Flow(fn=...)`), Prefect 2.x's constructor form, builds
+    the 2.x flow `@flow` would (`prefect_compat.flows.Flow`) instead.
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        fn = args[0] if args else kwargs.get("fn")
+        if cls is Flow and fn is not None and callable(fn) and not isinstance(fn, str):
+            from prefect_compat.flows import Flow as V2Flow
+
+            return V2Flow(*args, **kwargs)
+        return super().__new__(cls)
 
     def __init__(  # noqa: PLR0913, PLR0917 - Prefect's public signature
         self,

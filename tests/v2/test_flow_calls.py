@@ -409,3 +409,29 @@ def test_subflow_states_count_among_the_parents_runs():
         child()
 
     assert [s.result() for s in parent()] == [1, 5]
+
+
+def test_the_1x_flow_class_called_with_a_function_builds_a_2x_flow():
+    import pickle
+
+    from prefect_compat import Flow as AnyFlow
+    from prefect_compat.core.flow import Flow as V1Flow
+    from prefect_compat.flows import Flow as V2Flow
+
+    def add(x, y=1):
+        return x + y
+
+    built = AnyFlow(add, name="adder", retries=1)
+    assert isinstance(built, V2Flow) and not isinstance(built, V1Flow)
+    assert (built.name, built.retries, built(2)) == ("adder", 1, 3)
+    assert AnyFlow(fn=add).name == "add"
+    with AnyFlow("one-x") as graph:  # a name still builds the 1.x flow
+        pass
+    assert type(graph) is V1Flow and pickle.loads(pickle.dumps(graph)).name == "one-x"
+
+    class Custom(V1Flow):
+        pass
+
+    assert type(Custom("named")) is Custom
+    with pytest.raises(ValueError, match="A name must be provided"):
+        AnyFlow("")
