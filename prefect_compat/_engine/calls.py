@@ -52,6 +52,7 @@ def run_call(task: Any, parameters: dict[str, Any], context: TaskRunContext) -> 
     try:
         state = attempt.run_planned(plan, None, {}, None, parameters)
         while isinstance(state, Retrying):
+            v2_lines.task_retrying(context)
             start = state.start_time
             if start is not None:
                 wait = (start - datetime.datetime.now(datetime.timezone.utc)).total_seconds()

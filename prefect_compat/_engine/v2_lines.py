@@ -30,6 +30,7 @@ __all__ = [
     "task_created",
     "task_error",
     "task_finished",
+    "task_retrying",
 ]
 
 ENGINE = logging.getLogger("prefect.engine")
@@ -82,6 +83,15 @@ def task_created(flow_context: Any, context: Any, submitted: bool) -> None:
         _FLOWS.emit_run(INFO, flow_run, "Submitted task run %r for execution.", context.name)
     else:
         _FLOWS.emit_run(INFO, flow_run, "Executing %r immediately...", context.name)
+
+
+def task_retrying(context: Any) -> None:
+    _TASKS.emit_run(
+        INFO,
+        context.name,
+        "Received non-final state 'AwaitingRetry' when proposing final state 'Failed' and "
+        "will attempt to run again...",
+    )
 
 
 def task_finished(context: Any, state: Any) -> None:

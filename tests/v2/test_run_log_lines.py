@@ -225,3 +225,41 @@ def test_a_flow_that_raises_logs_the_error_and_ends_failed(tmp_path):
         ),
     ]
     assert "RuntimeError: flow body failed" in out.stdout.split("Encountered exception")[1]
+
+
+def test_a_retried_task_says_it_will_run_again_as_2_6_9_does():
+    attempts = []
+
+    @task(retries=1)
+    def flaky():
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise ValueError("first")
+        return 1
+
+    @flow
+    def retrying():
+        return flaky()
+
+    prefect_logger = logging.getLogger("prefect")
+    saved = prefect_logger.level
+    prefect_logger.setLevel(logging.INFO)
+    user = Collect()
+    prefect_logger.addHandler(user)
+    try:
+        assert retrying() == 1
+    finally:
+        prefect_logger.removeHandler(user)
+        prefect_logger.setLevel(saved)
+    task_lines = [
+        (r.levelname, r.getMessage()) for r in user.records if r.name == "prefect.task_runs"
+    ]
+    assert task_lines == [
+        ("ERROR", "Encountered exception during execution:"),
+        (
+            "INFO",
+            "Received non-final state 'AwaitingRetry' when proposing final state 'Failed' "
+            "and will attempt to run again...",
+        ),
+        ("INFO", "Finished in state Completed()"),
+    ]
