@@ -28,7 +28,7 @@ import time
 from typing import Any
 
 from prefect_compat import _context
-from prefect_compat._engine import persistence, v2_lines
+from prefect_compat._engine import flow_run, persistence, v2_lines
 from prefect_compat._engine.timeouts import call_with_timeout
 from prefect_compat.exceptions import ParameterBindError, TaskTimeoutSignal
 from prefect_compat.futures import PrefectFuture, resolve_futures_to_states
@@ -111,8 +111,15 @@ def call_flow(flow: Any, args: tuple[Any, ...], kwargs: dict[str, Any], return_s
             _context.pop(token)
             context.task_runner._shutdown()
         v2_lines.flow_finished(context, state)
+        _tell_watchers(flow, parent, state)
     _record_in_parent(parent, slot, state)
     return state if return_state else fetch_result(state)
+
+
+def _tell_watchers(flow: Any, parent: Any, state: State) -> None:
+    if parent is None:
+        for watcher in list(flow_run.V2_WATCHERS):
+            watcher(flow, state)
 
 
 def _run_attempts(context: FlowRunContext, bound: inspect.BoundArguments) -> State:
@@ -290,6 +297,7 @@ async def _call_async(flow: Any, bound: inspect.BoundArguments, return_state: bo
             _context.pop(token)
             await _off_loop(context.task_runner._shutdown)
         v2_lines.flow_finished(context, state)
+        _tell_watchers(flow, parent, state)
     _record_in_parent(parent, slot, state)
     if return_state:
         return state

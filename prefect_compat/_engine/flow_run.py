@@ -388,6 +388,18 @@ def add_observer(observer: Observer) -> Callable[[], None]:
     return lambda: _OBSERVERS.remove(observer)
 
 
+# Watchers of Prefect 2.x flow calls that are not subflows: `watcher(flow, final_state)`.
+V2_WATCHERS: list[Callable[[Any, Any], None]] = []
+
+
+def watch_v2_flows(watcher: Callable[[Any, Any], None]) -> Callable[[], None]:
+    """Hear the final state of every 2.x flow call that is not a subflow (`@flow`
+    functions run by a script); returns the function that stops it. `prefect-compat
+    run` counts them as flow runs of the script."""
+    V2_WATCHERS.append(watcher)
+    return lambda: V2_WATCHERS.remove(watcher)
+
+
 def _run_observed(
     flow: Any, found: FlowHooks, until_finished: bool, resumed: Any, options: Any
 ) -> State:

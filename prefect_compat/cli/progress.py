@@ -28,7 +28,7 @@ import threading
 import time
 from typing import Any, Iterable
 
-from prefect_compat._engine.flow_run import add_observer
+from prefect_compat._engine.flow_run import add_observer, watch_v2_flows
 from prefect_compat.engine.state import Failed, Looped, Mapped, Running, State
 from prefect_compat.utilities.logging import get_logger
 
@@ -379,6 +379,7 @@ class Session:
         self.usage_error: Exception | None = None
         self.result_dir = result_dir
         self.records: list[RunRecord] = []
+        self.v2_runs: list[tuple[Any, Any]] = []  # (flow, final state) of 2.x flow calls
         # keyed by the runner itself (one per `flow.run()`), kept alive so keys stay unique
         self._by_runner: dict[Any, RunRecord] = {}
 
@@ -386,11 +387,13 @@ class Session:
         global _SESSION
         _SESSION = self
         self._unobserve = add_observer(self.observe)
+        self._unwatch = watch_v2_flows(lambda flow, state: self.v2_runs.append((flow, state)))
         return self
 
     def __exit__(self, *exc: Any) -> None:
         global _SESSION
         self._unobserve()
+        self._unwatch()
         self.display.close()
         _SESSION = None
 
@@ -460,6 +463,7 @@ class Session:
 
     def exit_code(self) -> int:
         ok = all(r.state is not None and r.state.is_successful() for r in self.records)
+        ok = ok and all(state.is_completed() for _, state in self.v2_runs)
         return 0 if ok else 1
 
 

@@ -8,7 +8,9 @@ script starts (`progress.Session`, an observer of the engine's one entry); execu
 script as `__main__`; if it ran no flow, run the
 one it defines (or `--flow NAME`) with the `--param` values; print a summary per flow
 run. Exit 0 when every flow run succeeded, 1 when one did not (or the script raised),
-2 for usage errors.
+2 for usage errors. Prefect 2.x `@flow` calls the script makes count as its flow runs
+(`flow_run.watch_v2_flows`; they print their own 2.x lines, no summary), and a `@flow`
+it only defines is called with the `--param` values as arguments.
 
 `--result-dir DIR` gives every flow that has no `result` of its own a flow-level
 `LocalResult(dir=DIR, location="{flow_name}/{flow_run_id}/{task_full_name}.pkl")` when
@@ -33,8 +35,10 @@ declares, or a value that does not suit the parameter's default, is a usage erro
 
 from __future__ import annotations
 
+import asyncio
 import builtins
 import importlib.machinery
+import inspect
 import os
 import sys
 import types
@@ -157,13 +161,21 @@ def _exec_script(path: str, code: Any, argv: list[str]) -> tuple[Any, int]:
     return module, 0
 
 
+def _v2_flow_type() -> type:
+    from prefect_compat.flows import Flow
+
+    return Flow
+
+
 def _defined_flows(module: Any) -> list[tuple[str, Any]]:
+    """1.x `Flow` objects and 2.x `@flow` functions defined at module level."""
     from prefect_compat.core.flow import Flow
 
+    kinds = (Flow, _v2_flow_type())
     seen: set[int] = set()
     found = []
     for var, value in list(module.__dict__.items()):
-        if isinstance(value, Flow) and id(value) not in seen:
+        if isinstance(value, kinds) and id(value) not in seen:
             seen.add(id(value))
             found.append((var, value))
     return found
@@ -188,7 +200,34 @@ def _pick_flow(defined: list[tuple[str, Any]], name: str | None, path: str) -> A
     return defined[0][1]
 
 
+def _check_v2_parameters(flow: Any, params: dict[str, Any]) -> None:
+    """`--param` names against a 2.x flow function's signature."""
+    signature = flow._signature
+    shown = ", ".join(signature.parameters) or "none"
+    unknown = sorted(set(params) - set(signature.parameters))
+    if unknown:
+        raise UsageFailure(
+            f"Flow {flow.name!r} has no parameter {', '.join(map(repr, unknown))}; its "
+            f"parameters are: {shown}."
+        )
+    missing = sorted(
+        name
+        for name, p in signature.parameters.items()
+        if p.default is p.empty
+        and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+        and name not in params
+    )
+    if missing:
+        raise UsageFailure(
+            f"Flow {flow.name!r} requires --param for {', '.join(map(repr, missing))}; its "
+            f"parameters are: {shown}."
+        )
+
+
 def _check_parameters(flow: Any, params: dict[str, Any]) -> None:
+    if isinstance(flow, _v2_flow_type()):
+        _check_v2_parameters(flow, params)
+        return
     declared = {p.name: p for p in flow.parameters()}
     unknown = sorted(set(params) - set(declared))
     if unknown:
@@ -226,6 +265,12 @@ def _raise_resume_error(exc: Exception) -> None:
 
 
 def _run_flow(flow: Any, params: dict[str, Any]) -> int:
+    if isinstance(flow, _v2_flow_type()):  # a 2.x flow: call it (it logs its own lines)
+        call: Any = flow
+        state = call(**params, return_state=True)
+        if inspect.iscoroutine(state):  # an async flow
+            state = asyncio.run(state)
+        return 0 if state.is_completed() else 1
     try:
         flow.run(parameters=params)
     except UsageFailure:
@@ -258,12 +303,16 @@ def _run_script(opts: dict[str, Any]) -> int:
     with Session(_make_display(), opts["params"], opts["result_dir"]) as session:
         try:
             module, status = _exec_script(opts["script"], code, list(opts["script_args"]))
-            ran = [r.flow for r in session.records]
+            ran = [r.flow for r in session.records] + [flow for flow, _ in session.v2_runs]
             if status == 0 and (opts["flow"] is not None or not ran):
                 flow = _pick_flow(_defined_flows(module), opts["flow"], opts["script"])
                 if flow not in ran:
                     _check_parameters(flow, session.parameters)
-                    status = _run_flow(flow, session.overrides_for(flow))
+                    if isinstance(flow, _v2_flow_type()):
+                        status = _run_flow(flow, session.parameters)
+                        session.used_parameters.update(session.parameters)
+                    else:
+                        status = _run_flow(flow, session.overrides_for(flow))
             if session.usage_error is not None:  # even if the script caught it
                 raise session.usage_error
             if status == 0:

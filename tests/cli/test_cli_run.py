@@ -368,3 +368,73 @@ def test_a_reader_that_stops_early_ends_the_output_quietly(cli):
     assert "Logging error" not in err
     assert "BrokenPipeError" not in err
     assert proc.returncode == 1  # the script's flow has a failing task
+
+
+# -- Prefect 2.x scripts ------------------------------------------------------------------
+
+V2_CALLED = """
+from prefect import flow, task
+
+@task
+def double(x):
+    return 2 * x
+
+@flow
+def doubled(x: int = 2):
+    return double(x)
+
+print("value", doubled())
+"""
+
+V2_DEFINED = """
+from prefect import flow
+
+@flow
+def greet(name, times: int = 1):
+    print("greeting " + name * times)
+"""
+
+V2_FAILING = """
+from prefect import flow
+
+@flow
+def broken():
+    raise ValueError("no good")
+
+broken(return_state=True)
+"""
+
+
+def test_a_script_calling_a_2x_flow_is_a_run_of_the_script(cli, tmp_path):
+    path = tmp_path / "called.py"
+    path.write_text(V2_CALLED)
+    proc = cli("run", path)
+    assert proc.returncode == 0, proc.stderr
+    assert "value 4" in proc.stdout
+    assert "Flow run '" in proc.stdout and "Finished in state Completed()" in proc.stdout
+    assert "ran no flow" not in proc.stderr
+
+
+def test_a_2x_flow_the_script_only_defines_runs_with_its_params(cli, tmp_path):
+    path = tmp_path / "defined.py"
+    path.write_text(V2_DEFINED)
+    proc = cli("run", path, "--param", "name=ab", "--param", "times=2")
+    assert proc.returncode == 0, proc.stderr
+    assert "greeting abab" in proc.stdout
+    missing = cli("run", path)
+    assert missing.returncode == 2
+    assert "Flow 'greet' requires --param for 'name'; its parameters are: name, times." in (
+        missing.stderr
+    )
+    unknown = cli("run", path, "--param", "nme=x")
+    assert unknown.returncode == 2 and "has no parameter 'nme'" in unknown.stderr
+
+
+def test_a_failed_2x_flow_run_fails_the_script_run(cli, tmp_path):
+    path = tmp_path / "failing.py"
+    path.write_text(V2_FAILING)
+    proc = cli("run", path)
+    assert proc.returncode == 1
+    assert "Finished in state Failed('Flow run encountered an exception. ValueError: no good" in (
+        proc.stdout
+    )
