@@ -127,21 +127,22 @@ def _add_saved(
     """Add a checkpointed child to the checkpoint group `saved` when it is the last
     entry and alike (same task, state, message and result shape), else to a new one;
     returns the group it went to."""
-    task_no, name, message = key
-    shape, location, stamp = parts
+    task_no, state_name, message = key
+    shape, file_name, stamp = parts
     if (
         entries
         and entries[-1] is saved
         and saved[0] == task_no
-        and saved[1] == name
+        and saved[1] == state_name
         and saved[3] == message
         and saved[5] is shape
     ):
         saved[4].append(index)
-        saved[6].append(location)
+        saved[6].append(file_name)
         saved[7].append(stamp)
         return saved
-    saved = [task_no, name, store.KIND_OK, _text(message), [index], shape, [location], [stamp]]
+    saved = [task_no, state_name, store.KIND_OK, _text(message), [index], shape]
+    saved += [[file_name], [stamp]]
     entries.append(saved)
     return saved
 

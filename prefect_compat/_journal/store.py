@@ -267,18 +267,19 @@ def task_rows(conn: sqlite3.Connection, num: int) -> list[tuple[Any, ...]]:
     [map_index, ...]]` for children of one mapped task, `[state, kind, message, [task,
     ...]]` for plain task runs; for children of one mapped task checkpointed alike, a
     checkpoint group `[task, state, kind, message, [map_index, ...], [head, tail,
-    serializer], [location, ...], [stamp, ...]]` (`values.CheckpointEncoder`). A later
+    serializer, dir prefix], [file name, ...], [stamp, ...]]` (`values.CheckpointEncoder`,
+    `values.spliced`). A later
     entry for the same task run (a retry, a later pass) replaces an earlier one but
     keeps its LOOP count.
     """
     latest: dict[tuple[int, int], tuple[Any, ...]] = {}
     for entry in _entries(conn, num):
         if len(entry) == 8:
-            task, state, kind, message, indexes, shape, locations, stamps = entry
-            for index, location, stamp in zip(indexes, locations, stamps):
+            task, state, kind, message, indexes, shape, names, stamps = entry
+            for index, name, stamp in zip(indexes, names, stamps):
                 old = latest.get((task, index))
                 loop = old[5] if old is not None else None
-                text = values.spliced(shape, location)
+                text = values.spliced(shape, name)
                 record = (task, index, state, kind, message, loop, None, text, shape[2], stamp)
                 latest[(task, index)] = (*record, None)
             continue

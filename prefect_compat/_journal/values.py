@@ -172,54 +172,59 @@ class CheckpointEncoder:
     """`checkpoint_of` for the results of one journal batch (same output, less work).
 
     A LocalResult's JSON differs between the children of one mapped task only in its
-    location: the text around it (the "shape": `[head, tail, serializer name]`) is
-    rendered once per (dir, serializer class) and the location spliced in, encoded as
-    `json.dumps` would encode it (`spliced`). Any other result goes through
+    location, a file in the Result's dir: the text around it (the "shape": `[head, tail,
+    serializer name, dir prefix]`) is rendered once per (dir, serializer class), and
+    each result contributes only its file name (`parts`); `spliced` puts the location
+    back, encoded as `json.dumps` would encode it. Any other result goes through
     `checkpoint_of`.
     """
 
     def __init__(self, local_type: type) -> None:
         self.local_type = local_type
         self.shapes: dict[tuple[Any, type], list[Any] | None] = {}
+        self._last: tuple[Any, type, list[Any] | None] = (None, type(None), None)
 
     def parts(self, result: Any) -> tuple[list[Any], str, str | None] | None:
-        """(shape, location, stamp) of a LocalResult written to a file, else None."""
+        """(shape, file name under the shape's prefix, stamp) of a LocalResult written
+        to a file in its dir, else None."""
         location, kind = result.location, type(result)
         if kind is not self.local_type or type(location) is not str:
             return None
-        directory: str = result.dir
-        written = result.__dict__.get("_written")  # (path, stamp) noted by the write
-        if written is not None and written[0] is location:  # the usual case: as written
-            path = location
-        else:
-            written = None
-            path = location if os.path.isabs(location) else os.path.join(directory, location)
-        key = (directory, type(result.serializer))
-        if key in self.shapes:
+        directory, serializer = result.dir, type(result.serializer)
+        last_dir, last_type, shape = self._last
+        if directory is not last_dir or serializer is not last_type:
+            key = (directory, serializer)
+            if key not in self.shapes:
+                self.shapes[key] = self._shape(result)
             shape = self.shapes[key]
-        else:
-            shape = self.shapes[key] = self._shape(result)
-        if shape is None:
+            self._last = (directory, serializer, shape)
+        if shape is None or not location.startswith(shape[3]):
             return None
-        return shape, location, local_stamp(path) if written is None else written[1]
+        written = result.__dict__.get("_written")  # (path, stamp) noted by the write
+        stamp = written[1] if written is not None and written[0] is location else None
+        if stamp is None:
+            stamp = local_stamp(location)
+        return shape, location[len(shape[3]) :], stamp
 
     def __call__(self, result: Any) -> tuple[str | None, str | None, str | None]:
         found = self.parts(result)
         if found is None:
             return checkpoint_of(result, self.local_type)
-        shape, location, stamp = found
-        return spliced(shape, location), shape[2], stamp
+        shape, name, stamp = found
+        return spliced(shape, name), shape[2], stamp
 
     def _shape(self, result: Any) -> list[Any] | None:
         marked = result.copy()
         marked.location = _MARK
         text, name, _ = checkpoint_of(marked, _NoStamp)  # the marker is not a file
-        if text is None:  # the result's fields do not serialize
+        if text is None or not isinstance(result.dir, str):  # fields that do not serialize
             return None
         head, _, tail = text.partition(encode_basestring_ascii(_MARK))
-        return [head, tail, name]
+        return [head, tail, name, os.path.join(result.dir, "")]
 
 
-def spliced(shape: list[Any], location: str) -> str:
-    """The result JSON of `shape` (see CheckpointEncoder) with `location` in place."""
-    return shape[0] + encode_basestring_ascii(location) + shape[1]
+def spliced(shape: list[Any], name: str) -> str:
+    """The result JSON of `shape` (see CheckpointEncoder) with the location of file
+    `name` in place."""
+    prefix = shape[3] if len(shape) > 3 else ""
+    return shape[0] + encode_basestring_ascii(prefix + name) + shape[1]
