@@ -21,6 +21,7 @@ added to the flow are reported by a warning when the block ends.
 from __future__ import annotations
 
 import copy
+import inspect
 import itertools
 import warnings
 from collections import defaultdict
@@ -52,6 +53,17 @@ _SERIALS = itertools.count(1)
 _BLOCK_HOOKS = ("case", "resource")
 
 
+class _InitSignature:
+    """`inspect.signature(cls)` from `cls.__init__` (a class that defines `__new__` would
+    otherwise show `__new__`'s `(*args, **kwargs)`); instances have no such attribute."""
+
+    def __get__(self, obj: Any, cls: type) -> inspect.Signature:
+        if obj is not None:
+            raise AttributeError("__signature__")
+        signature = inspect.signature(cls.__init__)  # type: ignore[misc]
+        return signature.replace(parameters=list(signature.parameters.values())[1:])
+
+
 class Flow:
     """A set of tasks and the dependencies between them; build it, then call `run()`.
 
@@ -66,6 +78,8 @@ class Flow:
 
             return V2Flow(*args, **kwargs)
         return super().__new__(cls)
+
+    __signature__ = _InitSignature()  # `inspect.signature(Flow)`: __init__'s, not __new__'s
 
     def __init__(  # noqa: PLR0913, PLR0917 - Prefect's public signature
         self,

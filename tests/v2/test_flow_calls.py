@@ -433,5 +433,16 @@ def test_the_1x_flow_class_called_with_a_function_builds_a_2x_flow():
         pass
 
     assert type(Custom("named")) is Custom
+    # the constructor form does not change what the 1.x class's signature shows
+    import inspect
+
+    shown = inspect.signature(V1Flow)
+    assert list(shown.parameters)[:3] == ["name", "schedule", "executor"]
+
+    class Renamed(V1Flow):
+        def __init__(self, title, size=1):
+            super().__init__(title)
+
+    assert str(inspect.signature(Renamed)) == "(title, size=1)"
     with pytest.raises(ValueError, match="A name must be provided"):
         AnyFlow("")
