@@ -51,7 +51,9 @@ def _level(state: Any) -> int:
 def flow_created(context: Any, parent: Any) -> None:
     run = context.flow_run
     if parent is None:
-        _ENGINE.emit_run(INFO, None, "Created flow run %r for flow %r", run.name, context.flow.name)
+        _ENGINE.emit_run(
+            INFO, run.name, "Created flow run %r for flow %r", run.name, context.flow.name
+        )
     else:
         _FLOWS.emit_run(
             INFO,

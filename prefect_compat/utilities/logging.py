@@ -97,7 +97,7 @@ class _Formatter(logging.Formatter):
         self._plain = self._cacheable and fmt == DEFAULT_FORMAT
 
     def format(self, record: logging.LogRecord) -> str:
-        if self._plain and record.name in V2_RUN_LOGGERS:
+        if self._plain and record.name in V2_RUN_LOGGERS and _from_a_v2_run(record):
             return self._v2_format(record)
         if not self._plain or record.exc_info or record.exc_text or record.stack_info:
             return super().format(record)
@@ -129,9 +129,9 @@ class _Formatter(logging.Formatter):
             self._v2_clock = time.strftime("%H:%M:%S", self.converter(created))
             self._v2_second = second
         stamp = f"{self._v2_clock}.{int((created - second) * 1000):03d}"
-        if run_name is None:
+        kind = _RUN_KINDS.get(name)
+        if run_name is None or kind is None:
             return f"{stamp} | {levelname:<7} | {name} - {message}"
-        kind = "Flow run" if name == "prefect.flow_runs" else "Task run"
         return f"{stamp} | {levelname:<7} | {kind} {run_name!r} - {message}"
 
     def stamp(self, created: float) -> str:
@@ -150,6 +150,15 @@ class _Formatter(logging.Formatter):
             self._stamp = super().formatTime(record, datefmt)
             self._second = second
         return self._stamp
+
+
+_RUN_KINDS = {"prefect.flow_runs": "Flow run", "prefect.task_runs": "Task run"}
+
+
+def _from_a_v2_run(record: logging.LogRecord) -> bool:
+    """A record about a 2.x run (not, say, a 1.x task that happens to be called `engine`)."""
+    data = record.__dict__
+    return "flow_run_name" in data or "task_run_name" in data
 
 
 class _Created:
@@ -300,9 +309,7 @@ class RunnerLine:
         handler = _sole_handler(logger, level)
         if handler is None:
             record = self.record(msg, args, level)
-            attribute = V2_RUN_LOGGERS.get(logger.name)
-            if attribute is not None:
-                record.__dict__[attribute] = run_name
+            record.__dict__[V2_RUN_LOGGERS.get(logger.name) or "flow_run_name"] = run_name
             logger.handle(record)
             return
         text = handler.formatter.v2_text(  # type: ignore[union-attr]

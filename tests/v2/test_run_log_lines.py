@@ -263,3 +263,38 @@ def test_a_retried_task_says_it_will_run_again_as_2_6_9_does():
         ),
         ("INFO", "Finished in state Completed()"),
     ]
+
+
+def test_a_1x_task_called_engine_keeps_the_1x_format(tmp_path):
+    script = tmp_path / "engine_task.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import prefect_compat
+            from prefect_compat import Flow, task, context
+
+            @task(name="engine")
+            def engine():
+                context.get("logger").info("from a 1.x task")
+
+            with Flow("one-x") as flow:
+                engine()
+            flow.run()
+            """
+        )
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT__")}
+    env.update(PYTHONPATH=str(REPO), PREFECT_HOME=str(tmp_path / "home2"))
+    out = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    line = next(x for x in out.stdout.splitlines() if "from a 1.x task" in x)
+    assert re.match(
+        r"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d{4}\] INFO - prefect\.engine \| ", line
+    )
