@@ -30,6 +30,7 @@ from typing import Any, Callable
 
 from prefect_compat import _context
 from prefect_compat._engine.graph import FlowCycleError, compile_graph
+from prefect_compat.core import _flow_editing
 from prefect_compat.core._flow_index import (
     GraphIndex,
     ParameterDetails,
@@ -379,49 +380,14 @@ class Flow:
         With `merge_parameters`, Parameters of `flow` whose name matches one here are
         replaced by this flow's Parameter; otherwise a clash is a ValueError.
         """
-        same: dict[Task, Task] = {}
-        if merge_parameters:
-            mine = {p.name: p for p in self.parameters()}
-            same = {p: mine[p.name] for p in flow.parameters() if p.name in mine}
-        for task in flow.tasks:
-            if task not in same:
-                self.add_task(task)
-        for e in flow.edges:
-            up, down = (
-                same.get(e.upstream_task, e.upstream_task),
-                same.get(e.downstream_task, e.downstream_task),
-            )
-            self.add_edge(
-                up, down, key=e.key, mapped=e.mapped, flattened=e.flattened, validate=validate
-            )
-        for task, constants in flow.constants.items():
-            if constants and task in flow.tasks:
-                self._add_constants(same.get(task, task), constants)
-        if merge_reference_tasks:
-            theirs = [same.get(t, t) for t in flow.reference_tasks()]
-            self.set_reference_tasks([*self.reference_tasks(), *theirs])
+        _flow_editing.update(self, flow, merge_parameters, validate, merge_reference_tasks)
 
     def replace(self, old: Task, new: Any, validate: bool = True) -> None:
         """Put `new` where `old` was: same edges (keys, flags) and reference-task status.
 
         `old`'s constants are dropped, not moved (as in Prefect).
         """
-        self._check_member(old)
-        new = as_task(new, self)
-        incoming, outgoing = list(self._index.upstream[old]), list(self._index.downstream[old])
-        was_reference = old in self._reference_tasks
-        self._delete_task(old)
-        self.add_task(new)
-        for e in incoming:
-            self.add_edge(e.upstream_task, new, e.key, e.mapped, e.flattened, validate=False)
-        for e in outgoing:
-            self.add_edge(new, e.downstream_task, e.key, e.mapped, e.flattened, validate=False)
-        if was_reference:
-            self._reference_tasks.discard(old)
-            self._reference_tasks.add(new)
-        self._edits += 1
-        if validate:
-            self.validate()
+        _flow_editing.replace(self, old, new, validate)
 
     def set_reference_tasks(self, tasks: Iterable[Task]) -> None:
         """Tasks whose states decide the flow's final state (default: terminal tasks)."""
