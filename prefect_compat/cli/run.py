@@ -161,7 +161,7 @@ def _exec_script(path: str, code: Any, argv: list[str]) -> tuple[Any, int]:
     return module, 0
 
 
-def _v2_flow_type() -> type:
+def _v2_flow_type() -> type[Any]:
     from prefect_compat.flows import Flow
 
     return Flow
@@ -200,46 +200,31 @@ def _pick_flow(defined: list[tuple[str, Any]], name: str | None, path: str) -> A
     return defined[0][1]
 
 
-def _check_v2_parameters(flow: Any, params: dict[str, Any]) -> None:
-    """`--param` names against a 2.x flow function's signature."""
-    signature = flow._signature
-    shown = ", ".join(signature.parameters) or "none"
-    unknown = sorted(set(params) - set(signature.parameters))
-    if unknown:
-        raise UsageFailure(
-            f"Flow {flow.name!r} has no parameter {', '.join(map(repr, unknown))}; its "
-            f"parameters are: {shown}."
-        )
-    missing = sorted(
-        name
-        for name, p in signature.parameters.items()
-        if p.default is p.empty
-        and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
-        and name not in params
-    )
-    if missing:
-        raise UsageFailure(
-            f"Flow {flow.name!r} requires --param for {', '.join(map(repr, missing))}; its "
-            f"parameters are: {shown}."
-        )
+def _declared(flow: Any) -> tuple[list[str], set[str], str]:
+    """(parameter names, required ones, how to show them) of a 1.x or 2.x flow."""
+    if isinstance(flow, _v2_flow_type()):  # the function's own arguments
+        kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+        params = flow._signature.parameters
+        required = {n for n, p in params.items() if p.default is p.empty and p.kind in kinds}
+        return list(params), required, ", ".join(params) or "none"
+    declared = {p.name: p for p in flow.parameters()}
+    required = {n for n, p in declared.items() if p.required}
+    return list(declared), required, describe_parameters(flow)
 
 
 def _check_parameters(flow: Any, params: dict[str, Any]) -> None:
-    if isinstance(flow, _v2_flow_type()):
-        _check_v2_parameters(flow, params)
-        return
-    declared = {p.name: p for p in flow.parameters()}
-    unknown = sorted(set(params) - set(declared))
+    names, required, shown = _declared(flow)
+    unknown = sorted(set(params) - set(names))
     if unknown:
         raise UsageFailure(
             f"Flow {flow.name!r} has no parameter {', '.join(map(repr, unknown))}; its "
-            f"parameters are: {describe_parameters(flow)}."
+            f"parameters are: {shown}."
         )
-    missing = sorted(n for n, p in declared.items() if p.required and n not in params)
+    missing = sorted(required - set(params))
     if missing:
         raise UsageFailure(
             f"Flow {flow.name!r} requires --param for {', '.join(map(repr, missing))}; its "
-            f"parameters are: {describe_parameters(flow)}."
+            f"parameters are: {shown}."
         )
 
 
