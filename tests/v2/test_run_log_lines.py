@@ -12,6 +12,8 @@ import re
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from prefect_compat import flow, task
@@ -80,13 +82,14 @@ def _normalized(text: str) -> str:
     return re.sub(r"-[0-9a-f]{8}-(\d+)", r"-<hash>-\1", text)
 
 
-def test_a_script_prints_the_lines_prefect_2_prints(tmp_path):
+def run_script(tmp_path: Path, text: str) -> subprocess.CompletedProcess:
+    """`text` as a script in a fresh interpreter, with its own homes; its output."""
     script = tmp_path / "script.py"
-    script.write_text(SCRIPT)
+    script.write_text(text)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT__")}
     env.update(PYTHONPATH=str(REPO), PREFECT_HOME=str(tmp_path / "home2"))
     env.update(PREFECT__HOME_DIR=str(tmp_path / "home1"))
-    out = subprocess.run(
+    return subprocess.run(
         [sys.executable, str(script)],
         capture_output=True,
         text=True,
@@ -94,6 +97,25 @@ def test_a_script_prints_the_lines_prefect_2_prints(tmp_path):
         timeout=120,
         check=False,
     )
+
+
+@contextmanager
+def records_at_info() -> Iterator[list[logging.LogRecord]]:
+    """Every record the `prefect` logger sees at INFO while the block runs."""
+    prefect_logger = logging.getLogger("prefect")
+    saved = prefect_logger.level
+    prefect_logger.setLevel(logging.INFO)
+    user = Collect()
+    prefect_logger.addHandler(user)
+    try:
+        yield user.records
+    finally:
+        prefect_logger.removeHandler(user)
+        prefect_logger.setLevel(saved)
+
+
+def test_a_script_prints_the_lines_prefect_2_prints(tmp_path):
+    out = run_script(tmp_path, SCRIPT)
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
     assert "5" in lines  # the flow's value, printed by the script
@@ -126,18 +148,10 @@ def test_records_carry_the_run_names_and_reach_a_users_handler():
     def doubler():
         return double(3)
 
-    prefect_logger = logging.getLogger("prefect")
-    saved = prefect_logger.level
-    prefect_logger.setLevel(logging.INFO)
-    user = Collect()
-    prefect_logger.addHandler(user)
-    try:
+    with records_at_info() as records:
         assert doubler() == 6
-    finally:
-        prefect_logger.removeHandler(user)
-        prefect_logger.setLevel(saved)
-    by_message = {r.getMessage(): r for r in user.records}
-    created = next(r for r in user.records if r.name == "prefect.engine")
+    by_message = {r.getMessage(): r for r in records}
+    created = next(r for r in records if r.name == "prefect.engine")
     flow_run = created.getMessage().split("'")[1]
     assert created.getMessage() == f"Created flow run '{flow_run}' for flow 'doubler'"
     inside = by_message["doubling 3"]
@@ -147,14 +161,14 @@ def test_records_carry_the_run_names_and_reach_a_users_handler():
         "doubler",
         "double",
     )
-    finished = [r for r in user.records if r.getMessage() == "Finished in state Completed()"]
+    finished = [r for r in records if r.getMessage() == "Finished in state Completed()"]
     assert [(r.name, r.levelno) for r in finished] == [
         ("prefect.task_runs", logging.INFO),
         ("prefect.flow_runs", logging.INFO),
     ]
     assert finished[0].task_run_name == inside.task_run_name
     assert finished[1].flow_run_name == flow_run
-    assert not [r for r in user.records if r.name == "prefect.TaskRunner"]
+    assert not [r for r in records if r.name == "prefect.TaskRunner"]
 
 
 def test_get_run_logger_is_an_adapter_with_the_runs_names():
@@ -190,8 +204,8 @@ def test_get_run_logger_is_an_adapter_with_the_runs_names():
 
 
 def test_a_flow_that_raises_logs_the_error_and_ends_failed(tmp_path):
-    script = tmp_path / "raising.py"
-    script.write_text(
+    out = run_script(
+        tmp_path,
         textwrap.dedent(
             """
             import prefect_compat
@@ -203,17 +217,7 @@ def test_a_flow_that_raises_logs_the_error_and_ends_failed(tmp_path):
 
             broken(return_state=True)
             """
-        )
-    )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT__")}
-    env.update(PYTHONPATH=str(REPO), PREFECT_HOME=str(tmp_path / "home2"))
-    out = subprocess.run(
-        [sys.executable, str(script)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
+        ),
     )
     parsed = [m for m in map(LINE.match, out.stdout.splitlines()) if m]
     assert [(m["level"], m["msg"]) for m in parsed[1:]] == [
@@ -241,19 +245,9 @@ def test_a_retried_task_says_it_will_run_again_as_2_6_9_does():
     def retrying():
         return flaky()
 
-    prefect_logger = logging.getLogger("prefect")
-    saved = prefect_logger.level
-    prefect_logger.setLevel(logging.INFO)
-    user = Collect()
-    prefect_logger.addHandler(user)
-    try:
+    with records_at_info() as records:
         assert retrying() == 1
-    finally:
-        prefect_logger.removeHandler(user)
-        prefect_logger.setLevel(saved)
-    task_lines = [
-        (r.levelname, r.getMessage()) for r in user.records if r.name == "prefect.task_runs"
-    ]
+    task_lines = [(r.levelname, r.getMessage()) for r in records if r.name == "prefect.task_runs"]
     assert task_lines == [
         ("ERROR", "Encountered exception during execution:"),
         (
@@ -266,8 +260,8 @@ def test_a_retried_task_says_it_will_run_again_as_2_6_9_does():
 
 
 def test_a_1x_task_called_engine_keeps_the_1x_format(tmp_path):
-    script = tmp_path / "engine_task.py"
-    script.write_text(
+    out = run_script(
+        tmp_path,
         textwrap.dedent(
             """
             import prefect_compat
@@ -281,17 +275,7 @@ def test_a_1x_task_called_engine_keeps_the_1x_format(tmp_path):
                 engine()
             flow.run()
             """
-        )
-    )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT__")}
-    env.update(PYTHONPATH=str(REPO), PREFECT_HOME=str(tmp_path / "home2"))
-    out = subprocess.run(
-        [sys.executable, str(script)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
+        ),
     )
     assert out.returncode == 0, out.stderr
     line = next(x for x in out.stdout.splitlines() if "from a 1.x task" in x)
