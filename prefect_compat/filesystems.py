@@ -29,7 +29,7 @@ from typing import Any, ClassVar, Dict, FrozenSet, Tuple
 from prefect_compat._lazy import require
 from prefect_compat._storage.base import NotFound, Storage
 from prefect_compat._storage.gcs import GCSStorage, make_gcs_client
-from prefect_compat._storage.local import LocalStorage
+from prefect_compat._storage.local import LocalStorage, bare_name
 from prefect_compat._storage.memory import MemoryStorage
 from prefect_compat._storage.s3 import S3Storage
 from prefect_compat.blocks.core import Block, SecretStr, as_secret
@@ -78,8 +78,6 @@ class WritableFileSystem(ReadableFileSystem):
 # ------------------------------------------------------------------ local
 
 _LOCAL: Dict[str, LocalStorage] = {}
-_POSIX = os.sep == "/" and os.altsep is None
-_DOT_NAMES = ("", ".", "..")
 
 
 def _local_storage(root: str) -> LocalStorage:
@@ -112,7 +110,7 @@ class LocalFileSystem(WritableFileSystem):
 
     def _locate(self, path: str) -> Tuple[Storage, str, str]:
         root = self._root()
-        if _POSIX and type(path) is str and "/" not in path and path not in _DOT_NAMES:
+        if type(path) is str and bare_name(path):
             full = os.path.join(root, path)  # a file name (a result key): inside the root
             return _local_storage(root), full, full
         full = os.path.normpath(os.path.join(root, os.fspath(path)))

@@ -35,7 +35,13 @@ from typing import Any, List, Tuple
 from prefect_compat import _context
 from prefect_compat._storage.base import NotFound, StorageError, contained_path
 
-__all__ = ["TEMP_PATTERN", "LocalStorage", "stale_temp_files", "sweep_temp_files"]
+__all__ = [
+    "TEMP_PATTERN",
+    "LocalStorage",
+    "bare_name",
+    "stale_temp_files",
+    "sweep_temp_files",
+]
 
 TEMP_PREFIX, TEMP_SUFFIX = ".tmp-", ".part"
 TEMP_PATTERN = TEMP_PREFIX + "*" + TEMP_SUFFIX
@@ -45,6 +51,13 @@ _CREATE_FLAGS |= getattr(os, "O_CLOEXEC", 0)
 # On POSIX a key without "/" (and not "." / "..") is a file directly in the root.
 _POSIX = os.sep == "/" and os.altsep is None
 _DOT_NAMES = ("", ".", "..")
+
+
+def bare_name(key: str) -> bool:
+    """A key naming a file directly in the root: no separator, not "." or ".." (POSIX;
+    elsewhere every key takes the full path check)."""
+    return _POSIX and "/" not in key and key not in _DOT_NAMES
+
 
 # Directories swept in the current run: (flow_run_id, {directory, ...}).
 _swept: Tuple[Any, set[str]] = (None, set())
@@ -159,7 +172,7 @@ class LocalStorage:
 
     def _target(self, key: str) -> Tuple[str, str]:
         """(absolute path, its directory) for `key`."""
-        if _POSIX and "/" not in key and key not in _DOT_NAMES:  # a bare file name
+        if bare_name(key):
             return self._prefix + key, self._root_abs
         full = None
         if not os.path.isabs(key):
