@@ -53,8 +53,11 @@ _ANIMALS = (
 )  # fmt: skip
 
 
+_NAMES = random.Random()  # noqa: S311 - labels; its own, so a user's random.seed() is untouched
+
+
 def _run_name() -> str:
-    return f"{random.choice(_ADJECTIVES)}-{random.choice(_ANIMALS)}"  # noqa: S311 - a label
+    return f"{_NAMES.choice(_ADJECTIVES)}-{_NAMES.choice(_ANIMALS)}"
 
 
 def bind(flow: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> inspect.BoundArguments:

@@ -446,3 +446,17 @@ def test_the_1x_flow_class_called_with_a_function_builds_a_2x_flow():
     assert str(inspect.signature(Renamed)) == "(title, size=1)"
     with pytest.raises(ValueError, match="A name must be provided"):
         AnyFlow("")
+
+
+def test_a_flow_call_leaves_the_global_random_state_alone():
+    import random
+
+    @flow
+    def named():
+        return 1
+
+    random.seed(7)
+    expected = [random.random() for _ in range(3)]
+    random.seed(7)
+    named()
+    assert [random.random() for _ in range(3)] == expected
