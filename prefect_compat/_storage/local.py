@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import errno
 import fnmatch
+import itertools
 import os
 import threading
 import time
@@ -51,6 +52,7 @@ _CREATE_FLAGS |= getattr(os, "O_CLOEXEC", 0)
 # On POSIX a key without "/" (and not "." / "..") is a file directly in the root.
 _POSIX = os.sep == "/" and os.altsep is None
 _DOT_NAMES = ("", ".", "..")
+_SEPS = (os.sep, os.altsep or os.sep)
 
 
 def bare_name(key: str) -> bool:
@@ -64,10 +66,31 @@ _swept: Tuple[Any, set[str]] = (None, set())
 _swept_lock = threading.Lock()
 
 
+class _TempNames:
+    """Temp file names: a random token per process (drawn again in a forked child) and a
+    counter, so a write costs no random draw; `O_EXCL` still refuses any name taken."""
+
+    def __init__(self) -> None:
+        self.renew()
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=self.renew)
+
+    def renew(self) -> None:
+        self.token = os.urandom(6).hex()
+        self.counter = itertools.count()
+
+    def __call__(self, directory: str) -> str:
+        sep = "" if directory.endswith(_SEPS) else os.sep  # "/" itself, say
+        return f"{directory}{sep}{TEMP_PREFIX}{self.token}{next(self.counter):x}{TEMP_SUFFIX}"
+
+
+_temp_name = _TempNames()
+
+
 def _create_temp(directory: str) -> Tuple[int, str]:
     """A new, empty temp file in `directory` (mode 0666 minus the umask)."""
     for _ in range(100):
-        path = os.path.join(directory, f"{TEMP_PREFIX}{os.urandom(6).hex()}{TEMP_SUFFIX}")
+        path = _temp_name(directory)
         try:
             return os.open(path, _CREATE_FLAGS, 0o666), path
         except FileExistsError:
@@ -125,9 +148,11 @@ def _fill(fd: int, data: bytes, fsync: bool) -> str:
     """Write `data` to the new temp file and close it (fsync'd first if asked); returns
     the file's stamp, `size:mtime_ns` (a rename keeps both)."""
     try:
-        view = memoryview(data)
-        while view:  # one call for anything but a huge value
-            view = view[os.write(fd, view) :]
+        written = os.write(fd, data)  # all of it, unless the value is huge
+        if written < len(data):
+            view = memoryview(data)[written:]
+            while view:
+                view = view[os.write(fd, view) :]
         if fsync:
             os.fsync(fd)
         st = os.fstat(fd)

@@ -131,3 +131,46 @@ def test_only_temp_file_names_are_candidates(tmp_path):
     assert stale_temp_files(str(tmp_path), HOUR) == [str(old_temp)]
     assert sweep_temp_files(str(tmp_path), HOUR) == [str(old_temp)]
     assert old_result.exists() and old_hidden.exists()
+
+
+def test_a_taken_temp_name_is_skipped_and_the_write_still_lands(tmp_path, monkeypatch):
+    from prefect_compat._storage import local
+
+    names = local._temp_name
+    token, start = names.token, next(names.counter) + 1
+    taken = tmp_path / f"{local.TEMP_PREFIX}{token}{start:x}{local.TEMP_SUFFIX}"
+    taken.write_bytes(b"someone else's")
+    path = LocalStorage(str(tmp_path)).write_bytes("out.bin", b"mine")
+    assert Path(path).read_bytes() == b"mine"
+    assert taken.read_bytes() == b"someone else's"  # O_EXCL: never opened, never removed
+    assert sorted(os.listdir(tmp_path)) == sorted(["out.bin", taken.name])
+    assert next(names.counter) == start + 2  # the taken name was tried, then the next one
+
+
+def test_a_forked_process_draws_its_own_temp_names(tmp_path):
+    from prefect_compat._storage import local
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child reports its token and exits at once
+        os.write(write, local._temp_name.token.encode())
+        os._exit(0)
+    os.close(write)
+    child_token = os.read(read, 64).decode()
+    os.close(read)
+    os.waitpid(pid, 0)
+    assert len(child_token) == 12
+    assert child_token != local._temp_name.token
+
+
+def test_a_short_os_write_is_continued_until_every_byte_is_written(tmp_path, monkeypatch):
+    from prefect_compat._storage import local
+
+    real_write = os.write
+
+    def at_most_3(fd, data):
+        return real_write(fd, bytes(data[:3]))
+
+    monkeypatch.setattr(local.os, "write", at_most_3)
+    path = LocalStorage(str(tmp_path)).write_bytes("out.bin", b"0123456789")
+    assert Path(path).read_bytes() == b"0123456789"
