@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from prefect_compat._storage.base import NotFound, StorageError
+from prefect_compat.engine.result.base import Result
 from prefect_compat.exceptions import ResultReadError
 
 __all__ = ["exists_result", "read_result", "write_result"]
@@ -24,13 +25,13 @@ def _value_repr(value: Any) -> str:
     return text if len(text) <= 50 else text[:47] + "..."
 
 
-def write_result(result: Any, value: Any, /, **format_kwargs: Any) -> Any:
-    """A copy of `result` holding `value`, stored at its formatted location.
-
-    Positional-only: the kwargs are the task's inputs and context keys, and a task
-    input may well be called `value` or `result`.
-    """
-    new = result.format(**format_kwargs)
+def write_result(result: Any, value: Any, format_kwargs: dict[str, Any]) -> Any:
+    """A copy of `result` holding `value`, stored at its location formatted with
+    `format_kwargs` (the `write(value_, **kwargs)` of a Result, given as the dict)."""
+    if type(result).format is Result.format:
+        new = result._formatted(format_kwargs)
+    else:  # a subclass that formats its own way
+        new = result.format(**format_kwargs)
     try:
         data = result.serializer.serialize(value)
     except Exception as exc:  # noqa: BLE001 - serializers raise anything; we name the value

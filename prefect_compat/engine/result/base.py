@@ -132,9 +132,15 @@ class Result(ResultInterface):
         callable location is called with the kwargs; no location gives
         `default_location`.
         """
-        new = self.copy()
-        if isinstance(self.location, str):
-            new.location = self.location.format(**kwargs)
+        return self._formatted(kwargs)
+
+    def _formatted(self: R, kwargs: dict[str, Any]) -> R:
+        """`format(**kwargs)` for a dict already made (the write path, once per checkpoint)."""
+        new = self.__class__.__new__(self.__class__)
+        new.__dict__.update(self.__dict__)
+        location = self.location
+        if isinstance(location, str):
+            new.location = location.format_map(kwargs)
         elif self._formatter is not None:
             new.location = self._formatter(**kwargs)
         else:

@@ -91,7 +91,7 @@ class AzureResult(Result):
 
     def write(self, value_: Any, **kwargs: Any) -> AzureResult:
         """Upload `value_` to the formatted location; the copy records that blob name."""
-        return result_io.write_result(self, value_, **kwargs)
+        return result_io.write_result(self, value_, kwargs)
 
     def read(self, location: str) -> AzureResult:
         """Download and deserialize blob `location`."""

@@ -70,7 +70,7 @@ class GCSResult(Result):
 
     def write(self, value_: Any, **kwargs: Any) -> GCSResult:
         """Upload `value_` to the formatted location; the copy records that blob name."""
-        return result_io.write_result(self, value_, **kwargs)
+        return result_io.write_result(self, value_, kwargs)
 
     def read(self, location: str) -> GCSResult:
         """Download and deserialize blob `location`."""

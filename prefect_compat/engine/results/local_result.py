@@ -92,7 +92,7 @@ class LocalResult(Result):
 
     def write(self, value_: Any, **kwargs: Any) -> LocalResult:
         """Store `value_` at the formatted location; the copy records the full path."""
-        return result_io.write_result(self, value_, **kwargs)
+        return result_io.write_result(self, value_, kwargs)
 
     def read(self, location: str) -> LocalResult:
         """Load the value stored at `location` (relative to `dir`, or absolute)."""

@@ -56,7 +56,7 @@ class S3Result(Result):
 
     def write(self, value_: Any, **kwargs: Any) -> S3Result:
         """Upload `value_` to the formatted location; the copy records that key."""
-        return result_io.write_result(self, value_, **kwargs)
+        return result_io.write_result(self, value_, kwargs)
 
     def read(self, location: str) -> S3Result:
         """Download and deserialize the object at key `location`."""

@@ -131,6 +131,32 @@ def test_location_is_absolute_after_a_checkpoint_in_a_flow_run(tmp_path):
     assert state.result[out].result == 42
 
 
+def test_a_subclass_that_overrides_format_decides_where_the_write_goes(tmp_path):
+    class Dated(LocalResult):
+        def format(self, **kwargs):
+            new = self.copy()
+            new.location = "fixed-" + self.location.format(**kwargs)
+            return new
+
+    @task(result=Dated(dir=str(tmp_path), location="{task_name}.pkl"))
+    def produce():
+        return 7
+
+    with Flow("sub") as flow:
+        out = produce()
+
+    state = flow.run(context={"checkpointing": True})
+    assert state.result[out]._result.location == str(tmp_path / "fixed-produce.pkl")
+    assert cloudpickle.loads((tmp_path / "fixed-produce.pkl").read_bytes()) == 7
+
+
+def test_inputs_named_value_or_result_fill_the_template(tmp_path):
+    written = LocalResult(dir=str(tmp_path), location="{value}-{result}.pkl").write(
+        3, value="v", result="r"
+    )
+    assert written.location == str(tmp_path / "v-r.pkl")
+
+
 def test_location_stays_relative_after_a_target_hit(tmp_path):
     """Surprise 4, second half: a target hit keeps the relative location read."""
     LocalResult(dir=str(tmp_path)).write("stored earlier", task_name="x")  # unrelated file
