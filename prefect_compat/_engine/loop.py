@@ -49,7 +49,7 @@ from typing import Any, Callable, Iterator, cast
 
 from prefect_compat._engine.attempt import GATHER, RUNNER_LOGGER, run_gathered
 from prefect_compat._engine.lazy import CheckpointLost
-from prefect_compat._engine.mapping import child_upstream, gathered, reusable
+from prefect_compat._engine.mapping import child_slicer, gathered, reusable
 from prefect_compat._engine.remote import Died, worker_died
 from prefect_compat.engine.state import Cached, Mapped, Pending, State
 
@@ -77,15 +77,15 @@ def _fanout(
     """
     previous = parent.map_states
     known = len(previous)
-    slices = None  # each child's upstream, made when the first child runs
+    slice_for = None  # made when the first child runs
     for index in range(width):
         prev = previous[index] if index < known else None
         if prev is not None and reusable(prev):
             yield index, prev, None
             continue
-        if slices is None:
-            slices = child_upstream(upstream, width)
-        yield index, prev, slices[index]
+        if slice_for is None:
+            slice_for = child_slicer(upstream)
+        yield index, prev, slice_for(index)
 
 
 def run_pass(  # noqa: PLR0913 - the pass's inputs, plus the journal's note
