@@ -21,6 +21,9 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Dict
 
+from prefect_compat._pickling import dumps
+from prefect_compat._pickling import library as _pickler
+
 __all__ = [
     "CompressedSerializer",
     "DateTimeSerializer",
@@ -73,24 +76,11 @@ class Serializer:
     __hash__ = None  # type: ignore[assignment]  # equal-by-settings and mutable
 
 
-_cloudpickle: Any = None
-
-
-def _pickler() -> Any:
-    """cloudpickle, imported once on first use (it costs tens of ms to import)."""
-    global _cloudpickle
-    if _cloudpickle is None:
-        import cloudpickle
-
-        _cloudpickle = cloudpickle
-    return _cloudpickle
-
-
 class PickleSerializer(Serializer):
     """cloudpickle, so lambdas and classes defined in `__main__` survive the trip."""
 
     def serialize(self, value: Any) -> bytes:
-        return _pickler().dumps(value)
+        return dumps(value)
 
     def deserialize(self, value: bytes) -> Any:
         """Unpickle; fall back to base64-wrapped pickles written by 0.x result handlers.
