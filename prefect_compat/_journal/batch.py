@@ -82,7 +82,7 @@ def encode_entries(jr: Any, items: list[Any]) -> list[list[Any]]:
             name, kind = _KINDS.get(cls) or _kind(cls)
         if task_no is None:
             continue
-        message, result = state.message, state.__dict__.get("_result")
+        message, result = state.message, getattr(state, "_result", None)
         location = getattr(result, "location", None)
         if location is not None and kind == store.KIND_OK and map_index >= 0:
             parts = checkpoint.parts(result)
