@@ -5,9 +5,10 @@ is flushed, then `os.replace`d onto the final name; on any failure the temporary
 file is removed. A reader therefore sees either the old file, the new file, or none
 — never a partial one, even if the process is killed mid-write.
 
-The temporary file is `.tmp-<random>.part`, created with `O_EXCL` and mode 0666, so
-the process umask applies to it and to the final file exactly as for a plain
-`open()` (0644 under umask 022); `tempfile.mkstemp` would force 0600.
+The temporary file is `.tmp-<token><counter>.part` (a random token per process, then a
+counter), created with `O_EXCL` and mode 0666, so the process umask applies to it and to
+the final file exactly as for a plain `open()` (0644 under umask 022); `tempfile.mkstemp`
+would force 0600.
 
 A process killed between create and rename leaves its temporary file behind. The
 first write into a directory in each flow run (`flow_run_id` in context; once per

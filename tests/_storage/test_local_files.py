@@ -1,6 +1,6 @@
 """Checkpoint files as a user expects: modes follow the umask, abandoned temp files go.
 
-The atomic write creates `.tmp-<random>.part` next to the target with mode 0666
+The atomic write creates `.tmp-<token><counter>.part` next to the target with mode 0666
 (the umask applies, as for open()) and renames it into place. Temp files an
 interrupted writer left are removed on the first write into a directory in each
 flow run once they are older than `results.local.stale_temp_age`; younger ones may
