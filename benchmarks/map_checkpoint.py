@@ -12,11 +12,13 @@ each file before the rename; durable writes then cost a disk flush per item.
 Every run writes into a fresh directory in a temp dir under each of `--dirs` (default
 `tmpfs,disk`: /dev/shm, where the write is nearly free and the engine shows, and a temp
 dir on a real disk), removed at the end; engine and floor runs alternate in the same
-process so both see the same disk. Each figure is measured at INFO and at WARNING
-(`--levels`), each in a fresh process; `--baseline SRC` and `--record FILE` as in
-_harness.py. Compare ratios, not absolute numbers: fsync latency depends on the
-filesystem and on what else is using the disk (on tmpfs it is nearly free, on a busy
-disk it dominates).
+process so both see the same disk. The ratio is the best engine run over the best floor
+run; the "paired median" is the median of each engine run over the floor run right after
+it, which holds better when the disk's speed changes during the measurement. Each
+figure is measured at INFO and at WARNING (`--levels`), each in a fresh process;
+`--baseline SRC` and `--record FILE` as in _harness.py. Compare ratios, not absolute
+numbers: fsync latency depends on the filesystem and on what else is using the disk
+(on tmpfs it is nearly free, on a busy disk it dominates).
 Prefect 1.4.1 never fsyncs its results.
 
 Usage:  python benchmarks/map_checkpoint.py [--n 250,1000,2000] [--repeat 5]
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -110,12 +113,16 @@ def floor_once(items, base):
 
 
 def best_interleaved(prefect, items, base, repeat):
-    """Best engine and floor times, alternating runs so both see the same disk weather."""
-    engine, floor = float("inf"), float("inf")
+    """Best engine and floor times, alternating runs so both see the same disk weather,
+    and the median of each engine run over the floor run right after it (a disk's
+    speed can change between the best engine run and the best floor run)."""
+    engine, floor, ratios = float("inf"), float("inf"), []
     for _ in range(max(1, repeat)):
-        engine = min(engine, engine_once(prefect, items, base))
-        floor = min(floor, floor_once(items, base))
-    return engine, floor
+        one = engine_once(prefect, items, base)
+        other = floor_once(items, base)
+        engine, floor = min(engine, one), min(floor, other)
+        ratios.append(one / other)
+    return engine, floor, statistics.median(ratios)
 
 
 def fs_type(path):
@@ -171,7 +178,7 @@ def measure(prefect, args):
                 if args.max_n is not None and n > args.max_n:
                     continue
                 items = make_items(n)
-                engine, floor = best_interleaved(prefect, items, base, args.repeat)
+                engine, floor, paired = best_interleaved(prefect, items, base, args.repeat)
                 tags = {"n": n, "storage": label, "fs": fs_type(path), "fsync": FSYNC}
                 # the engine row carries the floor of its own process: ratios pair them
                 rows.append(
@@ -181,6 +188,7 @@ def measure(prefect, args):
                         n,
                         shape="checkpoint",
                         floor_seconds=floor,
+                        paired_ratio=paired,
                         **tags,
                     )
                 )
@@ -212,9 +220,10 @@ def summarize(rows):
             if engine and engine.get("floor_seconds"):
                 floor_us = engine["floor_seconds"] / engine["task_runs"] * 1e6
                 ratio = engine["seconds"] / engine["floor_seconds"]
+                paired = engine.get("paired_ratio")
                 parts.append(
                     f"{_who(engine)} {engine['us_per_task']:.1f} us/item = {ratio:.2f}x "
-                    f"floor {floor_us:.1f}"
+                    f"floor {floor_us:.1f}" + (f" (paired median {paired:.2f}x)" if paired else "")
                 )
         print(parts[0], " | ".join(parts[1:]))
 

@@ -124,3 +124,19 @@ def test_an_engine_row_is_divided_by_the_floor_of_its_own_process(tmp_path):
     path.write_text(json.dumps(record("2026-01-01T00:00:00", [slow_disk, fast_floor])) + "\n")
     ((ratio, _),) = plot.floor_ratios(plot.load_rows([str(path)]), 2000).values()
     assert round(ratio, 6) == 1.25
+
+
+def test_the_paired_ratio_divides_each_engine_run_by_the_floor_run_next_to_it(monkeypatch, capsys):
+    checkpoint = load("map_checkpoint")
+    engine_runs = iter([1.0, 2.2, 2.1])
+    floor_runs = iter([0.9, 2.0, 0.5])  # the disk got fast for the last floor run only
+    monkeypatch.setattr(checkpoint, "engine_once", lambda *a: next(engine_runs))
+    monkeypatch.setattr(checkpoint, "floor_once", lambda *a: next(floor_runs))
+    engine, floor, paired = checkpoint.best_interleaved(None, [], "/nowhere", 3)
+    assert (engine, floor) == (1.0, 0.5)  # best over best: 2.0x
+    assert round(paired, 3) == 1.111  # median of 1.111, 1.1 and 4.2
+    row = cp("ours", "checkpoint", engine, storage="disk")
+    row.update(floor_seconds=floor, paired_ratio=paired, level="INFO", fs="ext4")
+    checkpoint.summarize([row])
+    printed = capsys.readouterr().out
+    assert "= 2.00x floor 250.0 (paired median 1.11x)" in printed
