@@ -136,8 +136,12 @@ class Result(ResultInterface):
 
     def _formatted(self: R, kwargs: dict[str, Any]) -> R:
         """`format(**kwargs)` for a dict already made (the write path, once per checkpoint)."""
-        new = self.__class__.__new__(self.__class__)
-        new.__dict__.update(self.__dict__)
+        cls = self.__class__
+        if cls.copy is Result.copy:
+            new = cls.__new__(cls)
+            new.__dict__.update(self.__dict__)
+        else:  # a subclass that copies its own way
+            new = self.copy()
         location = self.location
         if isinstance(location, str):
             new.location = location.format_map(kwargs)

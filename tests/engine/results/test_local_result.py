@@ -150,6 +150,18 @@ def test_a_subclass_that_overrides_format_decides_where_the_write_goes(tmp_path)
     assert cloudpickle.loads((tmp_path / "fixed-produce.pkl").read_bytes()) == 7
 
 
+def test_a_subclass_that_overrides_copy_gets_its_copy_on_write(tmp_path):
+    class Tagged(LocalResult):
+        def copy(self):
+            new = super().copy()
+            new.tag = "copied"
+            return new
+
+    written = Tagged(dir=str(tmp_path), location="{x}.pkl").write(1, x="a")
+    assert written.tag == "copied"
+    assert written.location == str(tmp_path / "a.pkl")
+
+
 def test_inputs_named_value_or_result_fill_the_template(tmp_path):
     written = LocalResult(dir=str(tmp_path), location="{value}-{result}.pkl").write(
         3, value="v", result="r"
