@@ -72,11 +72,9 @@ def _new_pickler(slot: _Slot) -> Any:
 def dumps(value: Any) -> bytes:
     """`cloudpickle.dumps(value)` (see the module docstring)."""
     slot = _slot
-    pickler = slot.pickler
-    if slot.busy or (pickler is None and _new_pickler(slot) is None):
+    if slot.busy or (slot.pickler is None and _new_pickler(slot) is None):
         return library().dumps(value)  # type: ignore[no-any-return]
-    pickler = slot.pickler
-    buffer = slot.buffer
+    pickler, buffer = slot.pickler, slot.buffer
     slot.busy = True
     try:
         pickler.clear_memo()
