@@ -116,10 +116,20 @@ def make_gcs_client(project: str | None = None) -> Any:
                 )
             else:
                 client = storage.Client(project=project)
+            _no_background_fetches(client)
             if len(_CLIENTS) >= _MAX_CLIENTS:  # bounded: drop the oldest
                 del _CLIENTS[next(iter(_CLIENTS))]
             _CLIENTS[key] = client
     return client
+
+
+def _no_background_fetches(client: Any) -> None:
+    """google-cloud-storage 3.x looks up each bucket's metadata for its tracing spans in
+    a thread of its own, with its own retries (minutes against a hung endpoint) and
+    none of our timeouts. Our clients skip it: every call we make stays on the caller's
+    thread, bounded. (A client without that cache, older versions, is left as it is.)"""
+    if getattr(client, "_bucket_metadata_cache", None) is not None:
+        client._bucket_metadata_cache = None
 
 
 def bounded_retry(retry_timeout: float) -> Any:
