@@ -144,7 +144,10 @@ class Result(ResultInterface):
             new = self.copy()
         location = self.location
         if isinstance(location, str):
-            new.location = location.format_map(kwargs)
+            try:
+                new.location = location.format_map(kwargs)
+            except ValueError:  # positional fields: str.format's own error, as Prefect's
+                new.location = location.format(**kwargs)
         elif self._formatter is not None:
             new.location = self._formatter(**kwargs)
         else:

@@ -85,6 +85,11 @@ def test_format_with_a_missing_key_raises_key_error():
         Result(location="{a}/b").format(b=1)
 
 
+def test_a_positional_field_fails_as_str_format_does():
+    with pytest.raises(IndexError, match="Replacement index 0"):
+        Result(location="{0}/b").format(a=1)
+
+
 def test_callable_location_is_a_formatter():
     def formatter(**kwargs):
         return "x-{a}".format(**kwargs)
