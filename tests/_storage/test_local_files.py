@@ -13,6 +13,7 @@ import os
 import stat
 import time
 import uuid
+import warnings
 from pathlib import Path
 
 import pytest
@@ -151,7 +152,9 @@ def test_a_forked_process_draws_its_own_temp_names(tmp_path):
     from prefect_compat._storage import local
 
     read, write = os.pipe()
-    pid = os.fork()
+    with warnings.catch_warnings():  # 3.12+: fork in a threaded process; the child only writes
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
     if pid == 0:  # the child reports its token and exits at once
         os.write(write, local._temp_name.token.encode())
         os._exit(0)

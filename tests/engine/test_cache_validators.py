@@ -49,9 +49,10 @@ def test_duration_only(fresh, expired, forever):
 
 
 def test_duration_only_takes_a_naive_expiration_as_utc(fresh):
-    fresh.cached_result_expiration = datetime.utcnow() + timedelta(minutes=1)
+    naive_utc_now = datetime.now(timezone.utc).replace(tzinfo=None)  # what utcnow() gave
+    fresh.cached_result_expiration = naive_utc_now + timedelta(minutes=1)
     assert V.duration_only(fresh, {}, {}) is True
-    fresh.cached_result_expiration = datetime.utcnow() - timedelta(minutes=1)
+    fresh.cached_result_expiration = naive_utc_now - timedelta(minutes=1)
     assert V.duration_only(fresh, {}, {}) is False
 
 
