@@ -67,6 +67,17 @@ _swept: Tuple[Any, set[str]] = (None, set())
 _swept_lock = threading.Lock()
 
 
+def _reset_after_fork() -> None:
+    """In a forked child (a process pool of LocalDaskExecutor, say) a fresh lock: the
+    parent's may have been held by one of its other threads at the fork."""
+    global _swept_lock
+    _swept_lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_after_fork)
+
+
 class _TempNames:
     """Temp file names: a random token per process (drawn again in a forked child) and a
     counter, so a write costs no random draw; `O_EXCL` still refuses any name taken."""

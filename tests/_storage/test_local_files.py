@@ -10,6 +10,8 @@ be another writer's file in flight and are kept.
 from __future__ import annotations
 
 import os
+import select
+import signal
 import stat
 import time
 import uuid
@@ -164,6 +166,31 @@ def test_a_forked_process_draws_its_own_temp_names(tmp_path):
     os.waitpid(pid, 0)
     assert len(child_token) == 12
     assert child_token != local._temp_name.token
+
+
+def test_a_child_forked_while_the_sweep_lock_is_held_can_still_write(tmp_path):
+    from prefect_compat._storage import local
+
+    read, write = os.pipe()
+    with local._swept_lock:  # as if another thread of the parent were sweeping
+        with warnings.catch_warnings():  # 3.12+: fork in a threaded process
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+        if pid == 0:  # the write sweeps the new directory first, under the lock
+            try:
+                LocalStorage(str(tmp_path), stale_after=60).write_bytes("child.bin", b"ok")
+                os.write(write, b"written")
+            finally:
+                os._exit(0)
+    os.close(write)
+    ready, _, _ = select.select([read], [], [], 10)
+    if not ready:
+        os.kill(pid, signal.SIGKILL)
+    report = os.read(read, 64) if ready else b"the child hung on the sweep lock"
+    os.close(read)
+    os.waitpid(pid, 0)
+    assert report == b"written"
+    assert (tmp_path / "child.bin").read_bytes() == b"ok"
 
 
 def test_a_short_os_write_is_continued_until_every_byte_is_written(tmp_path, monkeypatch):
