@@ -23,11 +23,10 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from typing import Any, ClassVar, Dict, FrozenSet, Tuple
 
 from prefect_compat._lazy import require
-from prefect_compat._storage.base import NotFound, Storage
+from prefect_compat._storage.base import ForkSafeLock, NotFound, Storage
 from prefect_compat._storage.gcs import GCSStorage, make_gcs_client
 from prefect_compat._storage.local import LocalStorage, bare_name
 from prefect_compat._storage.memory import MemoryStorage
@@ -181,7 +180,7 @@ class S3(WritableFileSystem):
 # ------------------------------------------------------------------ GCS
 
 _GCS_CLIENTS: Dict[Tuple[str | None, str], Any] = {}
-_GCS_LOCK = threading.Lock()
+_GCS_LOCK = ForkSafeLock()
 
 
 def _service_account_client(project: str | None, info_text: str) -> Any:

@@ -21,13 +21,18 @@ instead of the SDK's default of 4 attempts 15, 18 and 24 s apart.
 from __future__ import annotations
 
 import os
-import threading
 from contextlib import contextmanager
 from types import ModuleType
 from typing import Any, Dict, Iterator, Tuple
 
 from prefect_compat._lazy import require
-from prefect_compat._storage.base import NotFound, StorageError, backend_settings, bound_text
+from prefect_compat._storage.base import (
+    ForkSafeLock,
+    NotFound,
+    StorageError,
+    backend_settings,
+    bound_text,
+)
 
 __all__ = ["AZURE_DEFAULTS", "AzureStorage", "make_blob_service"]
 
@@ -40,7 +45,7 @@ AZURE_DEFAULTS = {
 }
 _CONTAINER_MISSING = "ContainerNotFound"
 _CLIENTS: Dict[Tuple[Any, ...], Any] = {}
-_CLIENTS_LOCK = threading.Lock()
+_CLIENTS_LOCK = ForkSafeLock()
 _MAX_CLIENTS = 16
 
 

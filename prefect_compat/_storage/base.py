@@ -17,9 +17,12 @@ time instead of blocking in an SDK's retry loop for minutes.
 from __future__ import annotations
 
 import os
+import threading
+import weakref
 from typing import Any, Dict, Mapping, Protocol, runtime_checkable
 
 __all__ = [
+    "ForkSafeLock",
     "NotFound",
     "Storage",
     "StorageError",
@@ -27,6 +30,37 @@ __all__ = [
     "bound_text",
     "contained_path",
 ]
+
+
+class ForkSafeLock:
+    """A module-level lock that a forked child (a process pool of LocalDaskExecutor, say)
+    gets fresh: the parent's may have been held by one of its other threads at the fork,
+    and would then never be released in the child."""
+
+    __slots__ = ("__weakref__", "_lock")
+    _every: weakref.WeakSet[ForkSafeLock] = weakref.WeakSet()
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        ForkSafeLock._every.add(self)
+
+    def __enter__(self) -> bool:
+        return self._lock.acquire()
+
+    def __exit__(self, *exc: Any) -> None:
+        self._lock.release()
+
+    def locked(self) -> bool:
+        return self._lock.locked()
+
+    @classmethod
+    def _renew_all(cls) -> None:
+        for lock in list(cls._every):
+            lock._lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=ForkSafeLock._renew_all)
 
 
 class StorageError(OSError):

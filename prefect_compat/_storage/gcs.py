@@ -26,13 +26,18 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import threading
 from contextlib import contextmanager
 from types import ModuleType
 from typing import Any, Dict, Iterator, Tuple, Type
 
 from prefect_compat._lazy import require
-from prefect_compat._storage.base import NotFound, StorageError, backend_settings, bound_text
+from prefect_compat._storage.base import (
+    ForkSafeLock,
+    NotFound,
+    StorageError,
+    backend_settings,
+    bound_text,
+)
 
 __all__ = ["FROM_CONFIG", "GCSStorage", "GCS_DEFAULTS", "make_gcs_client"]
 
@@ -57,7 +62,7 @@ FROM_CONFIG: Any = _FromConfig()
 _EMULATOR_PROJECT = "prefect-compat"
 _ENV_PREFIXES = ("GOOGLE_", "GCLOUD_", "CLOUDSDK_")
 _CLIENTS: Dict[Tuple[Any, ...], Any] = {}
-_CLIENTS_LOCK = threading.Lock()
+_CLIENTS_LOCK = ForkSafeLock()
 _MAX_CLIENTS = 16
 _ERRORS: Tuple[Type[BaseException], ...] | None = None
 

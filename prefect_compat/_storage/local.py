@@ -30,12 +30,11 @@ import errno
 import fnmatch
 import itertools
 import os
-import threading
 import time
 from typing import Any, List, Tuple
 
 from prefect_compat import _context
-from prefect_compat._storage.base import NotFound, StorageError, contained_path
+from prefect_compat._storage.base import ForkSafeLock, NotFound, StorageError, contained_path
 
 __all__ = [
     "TEMP_PATTERN",
@@ -64,18 +63,7 @@ def bare_name(key: str) -> bool:
 
 # Directories swept in the current run: (flow_run_id, {directory, ...}).
 _swept: Tuple[Any, set[str]] = (None, set())
-_swept_lock = threading.Lock()
-
-
-def _reset_after_fork() -> None:
-    """In a forked child (a process pool of LocalDaskExecutor, say) a fresh lock: the
-    parent's may have been held by one of its other threads at the fork."""
-    global _swept_lock
-    _swept_lock = threading.Lock()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_reset_after_fork)
+_swept_lock = ForkSafeLock()
 
 
 class _TempNames:

@@ -21,13 +21,18 @@ bounded. A hung endpoint therefore fails a call after at most
 from __future__ import annotations
 
 import os
-import threading
 from contextlib import closing, contextmanager
 from types import ModuleType
 from typing import Any, Dict, Iterator, Tuple
 
 from prefect_compat._lazy import require
-from prefect_compat._storage.base import NotFound, StorageError, backend_settings, bound_text
+from prefect_compat._storage.base import (
+    ForkSafeLock,
+    NotFound,
+    StorageError,
+    backend_settings,
+    bound_text,
+)
 
 __all__ = ["S3_DEFAULTS", "S3Storage", "bounded_config", "make_s3_client"]
 
@@ -41,7 +46,7 @@ _CREDENTIAL_NAMES = (
     ("aws_session_token", "SESSION_TOKEN"),
 )
 _CLIENTS: Dict[Tuple[Any, ...], Any] = {}
-_CLIENTS_LOCK = threading.Lock()
+_CLIENTS_LOCK = ForkSafeLock()
 _MAX_CLIENTS = 16
 
 
