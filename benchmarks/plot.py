@@ -250,6 +250,27 @@ def plot_checkpoint(plt, rows: list[Row], out: Path) -> Path | None:
     return finish(fig, cp, title, out / "checkpoint.png", legend_rows)
 
 
+def level_bars(ax, sample, points, width, text, fontsize):
+    """One sample's bars at `points` [(x, height)] (solid at INFO, hatched and paler at
+    WARNING), each labelled with `text(height)`."""
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    info = sample["level"] == "INFO"
+    bars = ax.bar(
+        xs,
+        ys,
+        width,
+        color=color(sample),
+        alpha=1.0 if info else 0.5,
+        hatch="" if info else "//",
+        edgecolor="white",
+        label=label(sample),
+    )
+    for bar, y in zip(bars, ys):
+        if y:
+            x = bar.get_x() + bar.get_width() / 2
+            ax.annotate(text(y), (x, y), ha="center", va="bottom", fontsize=fontsize)
+
+
 def floor_ratios(cp: list[Row], n: int) -> dict[tuple, tuple[float, Row]]:
     """{(label, storage): (engine time / raw floor time, engine row)} at `n`.
 
@@ -287,22 +308,14 @@ def ratio_bars(ax, cp: list[Row], storages: list[str]) -> None:
     for i, sample in enumerate(samples):
         xs = [j + (i - (len(samples) - 1) / 2) * width for j in range(len(storages))]
         ys = [ratios.get((label(sample), s), (0.0, None))[0] for s in storages]
-        info = sample["level"] == "INFO"
-        bars = ax.bar(
-            xs,
-            ys,
+        level_bars(
+            ax,
+            sample,
+            list(zip(xs, ys)),
             width,
-            color=color(sample),
-            alpha=1.0 if info else 0.5,
-            hatch="" if info else "//",
-            edgecolor="white",
-            label=label(sample),
+            lambda y: f"{y:.2f}×" if y < 10 else f"{y:.0f}×",
+            7,
         )
-        for bar, y in zip(bars, ys):
-            if y:
-                x = bar.get_x() + bar.get_width() / 2
-                text = f"{y:.2f}×" if y < 10 else f"{y:.0f}×"
-                ax.annotate(text, (x, y), ha="center", va="bottom", fontsize=7)
     ax.axhline(1.0, color=FLOOR, linestyle=":", linewidth=1.6)
     ax.set_yscale("log")
     top = max((r for r, _ in ratios.values()), default=1.0)
@@ -376,20 +389,7 @@ def grouped_bars(ax, cases, value: Callable[[Row], float | None], fmt: str) -> N
             if y:
                 xs.append(j + (i - (len(samples) - 1) / 2) * width)
                 ys.append(y)
-        info = sample["level"] == "INFO"
-        bars = ax.bar(
-            xs,
-            ys,
-            width,
-            color=color(sample),
-            alpha=1.0 if info else 0.5,
-            hatch="" if info else "//",
-            edgecolor="white",
-            label=label(sample),
-        )
-        for bar, y in zip(bars, ys):
-            x = bar.get_x() + bar.get_width() / 2
-            ax.annotate(fmt.format(y), (x, y), ha="center", va="bottom", fontsize=8)
+        level_bars(ax, sample, list(zip(xs, ys)), width, fmt.format, 8)
     ax.set_xticks(range(len(cases)))
     ax.set_xticklabels([name for name, _ in cases], fontsize=9)
     ax.grid(True, axis="y", alpha=0.3)

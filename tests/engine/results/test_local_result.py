@@ -118,17 +118,24 @@ def test_location_is_absolute_after_a_write(tmp_path):
     assert cloudpickle.loads((tmp_path / "t" / "out.pkl").read_bytes()) == {"a": 1}
 
 
-def test_location_is_absolute_after_a_checkpoint_in_a_flow_run(tmp_path):
-    @task(result=LocalResult(dir=str(tmp_path), location="{task_name}.pkl"))
-    def produce():
-        return 42
+def checkpointed(result, value):
+    """The state of task `produce`, returning `value` through `result`, in a flow run
+    with checkpointing on."""
 
-    with Flow("abs") as flow:
+    @task(result=result)
+    def produce():
+        return value
+
+    with Flow("checkpointed") as flow:
         out = produce()
 
-    state = flow.run(context={"checkpointing": True})
-    assert state.result[out]._result.location == str(tmp_path / "produce.pkl")
-    assert state.result[out].result == 42
+    return flow.run(context={"checkpointing": True}).result[out]
+
+
+def test_location_is_absolute_after_a_checkpoint_in_a_flow_run(tmp_path):
+    state = checkpointed(LocalResult(dir=str(tmp_path), location="{task_name}.pkl"), 42)
+    assert state._result.location == str(tmp_path / "produce.pkl")
+    assert state.result == 42
 
 
 def test_a_subclass_that_overrides_format_decides_where_the_write_goes(tmp_path):
@@ -138,15 +145,8 @@ def test_a_subclass_that_overrides_format_decides_where_the_write_goes(tmp_path)
             new.location = "fixed-" + self.location.format(**kwargs)
             return new
 
-    @task(result=Dated(dir=str(tmp_path), location="{task_name}.pkl"))
-    def produce():
-        return 7
-
-    with Flow("sub") as flow:
-        out = produce()
-
-    state = flow.run(context={"checkpointing": True})
-    assert state.result[out]._result.location == str(tmp_path / "fixed-produce.pkl")
+    state = checkpointed(Dated(dir=str(tmp_path), location="{task_name}.pkl"), 7)
+    assert state._result.location == str(tmp_path / "fixed-produce.pkl")
     assert cloudpickle.loads((tmp_path / "fixed-produce.pkl").read_bytes()) == 7
 
 
