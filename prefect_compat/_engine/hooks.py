@@ -26,7 +26,7 @@ from prefect_compat._engine import caching, mapping
 from prefect_compat._engine import pipeline as p
 from prefect_compat._engine.taskrun import EndRun, TaskRun, label
 from prefect_compat.engine import signals
-from prefect_compat.engine.state import Failed, State
+from prefect_compat.engine.state import Failed, Mapped, State
 
 __all__ = [
     "FLOW_HOOKS",
@@ -158,9 +158,35 @@ def adapt_step(name: str, runner: Any) -> Step:
         finally:
             _calling.reset(token)
         _take(run, runner, name, new)
+        if name == "check_task_ready_to_map" and not isinstance(run.state, Mapped):
+            raise EndRun(p.run_steps(run, _unmapped_rest(run.plan)))
 
     step.__name__ = step.__qualname__ = name
     return step
+
+
+# Steps a mapped parent has run before `check_task_ready_to_map` (fused or not).
+_BEFORE_MAP = frozenset(
+    {
+        "check_task_is_ready",
+        "check_task_reached_start_time",
+        "check_ready_and_started",
+        "check_upstream_finished",
+        "check_upstream_skipped",
+        "load_results",
+    }
+)
+
+
+def _unmapped_rest(plan: Any) -> tuple[Step, ...]:
+    """What a mapped parent runs when an overridden `check_task_ready_to_map` returns
+    a state that is not Mapped: as in Prefect, the rest of an ordinary task run, with
+    the whole upstream values as inputs (an overridden `get_task_inputs` has already
+    run in the parent's pipeline and is not called twice)."""
+    done = _BEFORE_MAP
+    if any(step.__name__ == "get_task_inputs" for step in plan.parent_steps):
+        done = done | {"get_task_inputs"}
+    return tuple(step for step in plan.steps if step.__name__ not in done)
 
 
 def adapt_initialize(runner: Any) -> Callable[[Any, dict[str, Any]], tuple[Any, dict[str, Any]]]:
