@@ -222,6 +222,10 @@ def get_flow_run_state(  # noqa: PLR0913, PLR0917 - FlowRunner.get_flow_run_stat
         if task in plans:
             plans[task].frame.update(extra)
     executor = resolve_executor(flow, executor if executor is not None else fr.executor)
+    for task in graph.restarting:  # a new pass sets resources up again and re-reads secrets
+        previous = task_states.get(task)
+        if previous is not None and previous.is_finished() and not previous.is_cached():
+            task_states[task] = Pending()
     with executor.start(), _cancellation(fr):
         states = _run_passes(fr, plans, graph.order, task_states, executor)
     returned = {t: states.get(t, Pending("Task not run.")) for t in return_tasks}
@@ -469,9 +473,9 @@ def _until_finished(fr: FlowRun, options: dict[str, Any]) -> State:
             if not resume_paused(task_states):
                 break
             continue
-        flow.logger.info("Waiting for next available Task run at %s", start)
         delay = (start - datetime.now(timezone.utc)).total_seconds()
-        if delay > 0:
+        if delay > 0:  # Prefect says so only when there is something to wait for
+            flow.logger.info("Waiting for next available Task run at %s", start)
             time.sleep(delay)
     if isinstance(state.result, dict):
         merge_caches(state.result)

@@ -29,7 +29,7 @@ class FlowCycleError(ValueError):
 class Graph:
     """The compiled shape of a flow: order plus edges by task."""
 
-    __slots__ = ("downstream", "order", "upstream_edges", "version")
+    __slots__ = ("downstream", "order", "restarting", "upstream_edges", "version")
 
     def __init__(
         self,
@@ -42,6 +42,9 @@ class Graph:
         self.upstream_edges = upstream_edges
         self.downstream = downstream
         self.version = version
+        # tasks that run again in every pass unless Cached (resource setup/cleanup and
+        # secrets, as in Prefect): their classes set `_restart_each_pass`
+        self.restarting = tuple(t for t in order if getattr(t, "_restart_each_pass", False))
 
     @property
     def roots(self) -> tuple[Any, ...]:

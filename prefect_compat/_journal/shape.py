@@ -67,7 +67,7 @@ def shape_of(flow: Any, graph: Any) -> Shape:
     slugs = flow.slugs
     order = graph.order
     names = tuple(slugs.get(task) or task.name for task in order)
-    edges = sorted(
+    edges = list(
         (
             slugs.get(edge.upstream_task) or edge.upstream_task.name,
             names[position],
@@ -78,6 +78,7 @@ def shape_of(flow: Any, graph: Any) -> Shape:
         for position, task in enumerate(order)
         for edge in graph.upstream_edges[task]
     )
+    edges.sort(key=_edge_order)  # a keyed and an unkeyed edge may join the same two tasks
     text = json.dumps({"tasks": list(names), "edges": edges}, separators=(",", ":"))
     canonical = json.dumps([sorted(names), edges], separators=(",", ":"))
     shape = Shape(
@@ -95,6 +96,13 @@ def shape_of(flow: Any, graph: Any) -> Shape:
     except TypeError:  # a flow-like object that cannot be weakly referenced
         pass
     return shape
+
+
+def _edge_order(edge: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Sort key of a shape edge: as the tuple itself, with an unkeyed (None) edge first
+    (the same order as before for every flow whose edges compared without error)."""
+    up, down, key, mapped, flattened = edge
+    return (up, down, key is not None, key or "", mapped, flattened)
 
 
 def wiring(tasks: Any, edges: Any) -> dict[str, frozenset[tuple[Any, ...]]]:

@@ -126,10 +126,12 @@ def test_a_state_handler_error_is_logged_as_prefect_does(caplog):
     ) in lines
 
 
-def test_the_retry_wait_line_is_logged_on_the_flow_logger(caplog):
+@pytest.mark.parametrize("seconds, expected", [(0.2, 1), (0, 0)])
+def test_the_retry_wait_line_is_logged_on_the_flow_logger(caplog, seconds, expected):
+    """As in Prefect 1.4.1 and 0.13.19: only when the retry is due later than now."""
     calls = []
 
-    @task(max_retries=1, retry_delay=datetime.timedelta(seconds=0))
+    @task(max_retries=1, retry_delay=datetime.timedelta(seconds=seconds))
     def flaky():
         calls.append(1)
         if len(calls) < 2:
@@ -139,9 +141,10 @@ def test_the_retry_wait_line_is_logged_on_the_flow_logger(caplog):
     with Flow("waits") as flow:
         flaky()
     state, lines = _run(flow, caplog)
-    assert state.is_successful()
+    assert state.is_successful() and len(calls) == 2
     waiting = [msg for _, name, msg in lines if name == "prefect.waits"]
-    assert len(waiting) == 1 and waiting[0].startswith("Waiting for next available Task run at ")
+    assert len(waiting) == expected
+    assert all(line.startswith("Waiting for next available Task run at ") for line in waiting)
     assert flow.logger.name == "prefect.waits"
 
 

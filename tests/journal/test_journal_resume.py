@@ -489,3 +489,37 @@ def test_resume_with_a_process_executor(journal):
     assert state.result[total].result == 55
     assert journal.task_runs()["square-1[2]"]["origin"] is None
     assert journal.task_runs()["square-1[1]"]["origin"] == journal.runs()[1].id
+
+
+def test_a_keyed_and_an_unkeyed_edge_between_two_tasks_are_journaled_and_resumed(journal, caplog):
+    """Both edges a -> b (`b(a, upstream_tasks=[a])`): the shape sorts them (it used to
+    compare None with a key and switch the journal off for the run)."""
+    where = LocalResult(dir=str(journal.results), location="{flow_run_id}/{task_full_name}.pkl")
+    ran = []
+
+    @task(result=where)
+    def a():
+        ran.append("a")
+        return 2
+
+    @task(result=where)
+    def b(x):
+        ran.append("b")
+        if len(ran) < 3:
+            raise ValueError("first time")
+        return x * 10
+
+    with Flow("both-edges") as flow:
+        up = a()
+        down = b(up, upstream_tasks=[up])
+    assert sorted(str(e.key) for e in flow.edges) == ["None", "x"]
+    with caplog.at_level(logging.WARNING, logger="prefect"):
+        assert flow.run().is_failed()
+    assert not [r for r in caplog.records if "journal is off" in r.getMessage()]
+    assert json.loads(journal.last().shape)["edges"] == [
+        ["a-1", "b-1", None, False, False],
+        ["a-1", "b-1", "x", False, False],
+    ]
+    state = flow.run(resume="last")
+    assert state.is_successful() and state.result[down].result == 20
+    assert ran == ["a", "b", "b"]

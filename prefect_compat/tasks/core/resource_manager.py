@@ -10,15 +10,19 @@
         with Database(url) as conn:
             query(conn)
 
-builds three tasks: init (constructs the class), setup (its result is `conn`) and
-cleanup. Tasks created in the block run after setup; cleanup runs after all of them,
-whether they succeeded or not, unless init or setup did not succeed (then cleanup is
-Skipped). Setup and cleanup never count as terminal or reference tasks. Flow
-construction reports new tasks to the open block through the context key `resource`.
+adds three tasks to the flow when `Database(url)` is called: init (constructs the
+class), setup (its result is `conn`; none when the class has no `setup`, and the
+block then gives None) and cleanup. When the block closes, each task created in it
+with no upstream task in the block runs after setup, and each with no downstream task
+in the block runs before cleanup. Cleanup runs whether they succeeded or not, unless
+init or setup did not succeed (then cleanup is Skipped). Setup and cleanup run again
+in every pass of `flow.run()` unless Cached, as in Prefect. Flow construction reports
+new tasks to the open block through the context key `resource`.
 """
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from prefect_compat import context
@@ -49,6 +53,8 @@ class ResourceInitTask(Task):
 class ResourceSetupTask(Task):
     """Calls `setup()` on the constructed manager; its result is the resource."""
 
+    _restart_each_pass = True  # a later pass of flow.run() sets the resource up again
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._exclude_from_terminal = True
@@ -77,61 +83,57 @@ def resource_cleanup_trigger(upstream_states: dict) -> bool:
 class ResourceCleanupTask(Task):
     """Calls `cleanup(resource)` on the manager."""
 
+    _restart_each_pass = True  # ... and cleans it up again
+
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("trigger", resource_cleanup_trigger)
         kwargs.setdefault("skip_on_upstream_skip", False)
         super().__init__(**kwargs)
         self._exclude_from_terminal = True
 
-    def run(self, mgr: Any, resource: Any) -> None:  # type: ignore[override]  # run() takes the task's inputs
+    def run(self, mgr: Any, resource: Any = None) -> None:  # type: ignore[override]  # run() takes the task's inputs
         mgr.cleanup(resource)
 
 
 class ResourceContext:
-    """The `with MyResource(...) as res:` block: records the tasks created inside it."""
+    """The `with MyResource(...) as res:` block: records the tasks created inside it and,
+    when it closes, runs the first of them after setup and cleanup after the last."""
 
-    def __init__(self, manager: ResourceManager, args: tuple, kwargs: dict, flow: Any) -> None:
-        self.manager = manager
-        self.args = args
-        self.kwargs = kwargs
-        self.flow = flow
-        self._tasks: list[Task] = []
+    def __init__(self, init_task: Task, setup_task: Task | None, cleanup_task: Task, flow: Any):
+        self.init_task = init_task
+        self.setup_task = setup_task
+        self.cleanup_task = cleanup_task
+        self._flow = flow
+        self._tasks: dict[Task, None] = {}  # insertion-ordered set
         self._scope: Any = None
 
     def add_task(self, task: Task, flow: Any) -> None:
-        self._tasks.append(task)
-
-    def __enter__(self) -> Task:
-        flow = self.flow or context.get("flow")
-        if flow is None:
+        """Record `task`, created inside the block (Flow.add_task calls this)."""
+        if flow is not self._flow:
             raise ValueError(
-                "Could not infer an active Flow context: use the resource manager inside "
-                "`with Flow(...)` or pass flow=..."
+                f"Task {task.name!r} is added to flow {getattr(flow, 'name', flow)!r} inside a "
+                f"resource block of flow {getattr(self._flow, 'name', self._flow)!r}: one "
+                "resource block serves one flow."
             )
-        self.flow = flow
-        m = self.manager
-        bound = _bind_arguments(m.resource_class, self.args, self.kwargs)
-        self.init_task = ResourceInitTask(m.resource_class, name=m.name, **m.init_task_kwargs)
-        self.init_task.bind(flow=flow, **bound)
-        self.setup_task = ResourceSetupTask(name=f"{m.name}.setup", **m.setup_task_kwargs)
-        self.setup_task.bind(mgr=self.init_task, flow=flow)
+        self._tasks[task] = None
+
+    def __enter__(self) -> Task | None:
         self._scope = context(resource=self)
         self._scope.__enter__()
         return self.setup_task
 
     def __exit__(self, *exc: Any) -> None:
         self._scope.__exit__(*exc)
-        if exc[0] is not None:
-            return
-        m = self.manager
-        flow = self.flow
-        inside = set(self._tasks)
-        cleanup = ResourceCleanupTask(name=f"{m.name}.cleanup", **m.cleanup_task_kwargs)
-        cleanup.bind(mgr=self.init_task, resource=self.setup_task, flow=flow)
+        flow, inside = self._flow, self._tasks.keys()
         for task in self._tasks:
-            if not (flow.upstream_tasks(task) & inside) and task is not self.setup_task:
-                flow.add_edge(self.setup_task, task)
-            flow.add_edge(task, cleanup)
+            # a task with no upstream in the block runs after setup; one with no
+            # downstream in the block runs before cleanup (existing edges are kept)
+            setup, upstream = self.setup_task, flow.upstream_tasks(task)
+            if setup is not None and not (upstream & inside or setup in upstream):
+                task.set_upstream(setup, flow=flow)
+            downstream = flow.downstream_tasks(task)
+            if not (downstream & inside or self.cleanup_task in downstream):
+                task.set_downstream(self.cleanup_task, flow=flow)
 
 
 def _bind_arguments(cls: type, args: tuple, kwargs: dict) -> dict:
@@ -151,19 +153,47 @@ class ResourceManager:
         setup_task_kwargs: dict | None = None,
         cleanup_task_kwargs: dict | None = None,
     ) -> None:
-        for method in ("setup", "cleanup"):
-            if not callable(getattr(resource_class, method, None)):
-                raise TypeError(
-                    f"Resource manager {resource_class.__name__} must define `{method}()`."
-                )
+        if not callable(getattr(resource_class, "cleanup", None)):
+            # Prefect accepts it and the cleanup task fails at run time; so do we, but say so
+            warnings.warn(
+                f"Resource manager {resource_class.__name__} has no `cleanup(resource)` method: "
+                f"its cleanup task will fail in every run. Define one (`setup()` is optional).",
+                stacklevel=2,
+            )
         self.resource_class = resource_class
-        self.name = name or resource_class.__name__
+        self.name = name = name or resource_class.__name__
         self.init_task_kwargs = dict(init_task_kwargs or {})
+        self.init_task_kwargs.setdefault("name", name)
         self.setup_task_kwargs = dict(setup_task_kwargs or {})
+        self.setup_task_kwargs.setdefault("name", f"{name}.setup")
+        self.setup_task_kwargs.setdefault("checkpoint", False)
         self.cleanup_task_kwargs = dict(cleanup_task_kwargs or {})
+        self.cleanup_task_kwargs.setdefault("name", f"{name}.cleanup")
+        self.cleanup_task_kwargs.setdefault("trigger", resource_cleanup_trigger)
+        self.cleanup_task_kwargs.setdefault("skip_on_upstream_skip", False)
+        self.cleanup_task_kwargs.setdefault("checkpoint", False)
 
     def __call__(self, *args: Any, flow: Any = None, **kwargs: Any) -> ResourceContext:
-        return ResourceContext(self, args, kwargs, flow)
+        """Add the init, setup and cleanup tasks to `flow` (default: the open one)."""
+        if flow is None:
+            flow = context.get("flow")
+            if flow is None:
+                raise ValueError(
+                    "Could not infer an active Flow context: use the resource manager "
+                    "inside `with Flow(...)` or pass flow=..."
+                )
+        bound = _bind_arguments(self.resource_class, args, kwargs)
+        init_task = ResourceInitTask(self.resource_class, **self.init_task_kwargs)
+        init_task.bind(flow=flow, **bound)
+        setup_task = None
+        cleanup_task = ResourceCleanupTask(**self.cleanup_task_kwargs)
+        if callable(getattr(self.resource_class, "setup", None)):
+            setup_task = ResourceSetupTask(**self.setup_task_kwargs)
+            setup_task.bind(mgr=init_task, flow=flow)
+            cleanup_task.bind(mgr=init_task, resource=setup_task, flow=flow)
+        else:
+            cleanup_task.bind(mgr=init_task, flow=flow)
+        return ResourceContext(init_task, setup_task, cleanup_task, flow)
 
 
 def resource_manager(

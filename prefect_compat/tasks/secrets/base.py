@@ -24,6 +24,8 @@ NO_NAME = "A secret name must be provided."
 class SecretBase(Task):
     """Base of the secret tasks: a SecretResult, and never checkpointed."""
 
+    _restart_each_pass = True  # read again in every pass of flow.run() (never kept)
+
     def __init__(self, **kwargs: Any) -> None:
         if kwargs.get("result") is not None:
             raise ValueError("Result types for Secrets are not configurable.")
