@@ -105,7 +105,23 @@ class FlowRun:
         """Prefect's FlowRunner method `name`: the subclass's override, else ours."""
         if name in self.hooks.names:
             return getattr(self.hooks.runner, name)(*args, **kwargs)
-        return STOCK_FLOW[name](self, *args, **kwargs)
+        if name not in _HANDLED_STEPS:
+            return STOCK_FLOW[name](self, *args, **kwargs)
+        state = args[0]
+        try:
+            return STOCK_FLOW[name](self, *args, **kwargs)
+        except signals.ENDRUN:
+            raise
+        except signals.PrefectStateSignal as sig:  # as Prefect's `call_state_handlers` does
+            if _context.get("raise_on_exception"):
+                raise
+            self.hooks.logger.info("%s signal raised: %r", type(sig).__name__, sig)
+            return self.transition(state, sig.state)
+        except Exception as exc:  # noqa: BLE001 - likewise: an error in a step fails the flow
+            self.hooks.logger.exception("Unexpected error: %r", exc)
+            if _context.get("raise_on_exception"):
+                raise
+            return self.transition(state, Failed(f"Unexpected error: {exc!r}", result=exc))
 
     def transition(self, old: State, new: State) -> State:
         """Flow handlers, then runner handlers (or the runner's own way of calling them)."""
@@ -114,6 +130,18 @@ class FlowRun:
         if self.hooks.names & {"handle_state_change", "call_runner_target_handlers"}:
             return self.hooks.runner.handle_state_change(old, new)  # type: ignore[no-any-return]
         return handle_state_change(self, old, new)
+
+
+# The FlowRunner steps Prefect decorates with `call_state_handlers`: an error in one of
+# them is logged and becomes the flow's Failed state right there (FlowRun.call).
+_HANDLED_STEPS = frozenset(
+    {
+        "check_flow_reached_start_time",
+        "check_flow_is_pending_or_running",
+        "set_flow_to_running",
+        "get_flow_run_state",
+    }
+)
 
 
 # -- the stock steps (FlowRunner's methods without `self`) -----------------------------
@@ -356,11 +384,9 @@ def _one_pass(fr: FlowRun, state: State | None, options: dict[str, Any]) -> Stat
     except signals.ENDRUN as stop:
         state = stop.state
     except Exception as exc:  # noqa: BLE001 - unexpected engine error: Failed flow state
-        if _context.get("raise_on_exception"):  # Prefect logs its two lines, then raises
-            fr.hooks.logger.error("Unexpected error: %r", exc, exc_info=True)
-            fr.hooks.logger.error("Unexpected error while running flow: %r", exc, exc_info=True)
+        fr.hooks.logger.exception("Unexpected error while running flow: %r", exc)
+        if _context.get("raise_on_exception"):
             raise
-        fr.hooks.logger.exception("Unexpected error while running flow '%s'", fr.flow.name)
         failed = Failed(f"Unexpected error while running flow: {exc!r}", result=exc)
         state = fr.transition(state if state is not None else Pending(), failed)
     finally:
@@ -479,6 +505,9 @@ def _until_finished(fr: FlowRun, options: dict[str, Any]) -> State:
             time.sleep(delay)
     if isinstance(state.result, dict):
         merge_caches(state.result)
+    elif isinstance(state.result, Exception):
+        runner = type(fr.hooks.runner).__name__
+        flow.logger.error("Unexpected error occured in %s: %r", runner, state.result)
     return state
 
 

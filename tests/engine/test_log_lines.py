@@ -196,3 +196,29 @@ def test_raise_on_exception_logs_prefects_four_lines_then_raises(caplog):
             "Unexpected error while running flow: ZeroDivisionError('division by zero')",
         ),
     ]
+
+
+def test_an_error_inside_a_pass_fails_the_flow_as_prefects_step_decorator_does(caplog):
+    """Mapping over a dict breaks while the pass slices it (KeyError(0) in 1.4.1 too):
+    FlowRunner logs "Unexpected error: ...", the flow's state says so, and Flow.run adds
+    its "Unexpected error occured in FlowRunner" line (Prefect's spelling)."""
+
+    @task
+    def table():
+        return {"a": 1}
+
+    @task
+    def ident(x):
+        return x
+
+    with Flow("broken-pass") as flow:
+        ident.map(table())
+    state, lines = _run(flow, caplog)
+    assert type(state).__name__ == "Failed"
+    assert state.message == "Unexpected error: KeyError(0)"
+    assert isinstance(state.result, KeyError)
+    errors = [(name, msg) for level, name, msg in lines if level == "ERROR"]
+    assert errors == [
+        ("prefect.FlowRunner", "Unexpected error: KeyError(0)"),
+        ("prefect.broken-pass", "Unexpected error occured in FlowRunner: KeyError(0)"),
+    ]
