@@ -307,17 +307,18 @@ def determine_final_state(
     return_states: dict[Any, State],
     terminal_states: set[State],
 ) -> State:
-    """Running while terminal tasks are unfinished; else judged by the reference tasks."""
+    """Running while terminal tasks are unfinished; else judged by the reference tasks.
+    The flow's `terminal_state_handler` hears the outcome either way, as in Prefect."""
     if not all(s.is_finished() for s in terminal_states):
         fr.hooks.logger.info("Flow run RUNNING: terminal tasks are incomplete.")
         state.result = return_states  # the same state: nothing changed, no handlers
-        return state
-    if any(s.is_failed() for s in key_states):
+        final: State = state
+    elif any(s.is_failed() for s in key_states):
         fr.hooks.logger.info("Flow run FAILED: some reference tasks failed.")
         message = "Some reference tasks failed."
         if fr.missing:
             message += " Required parameters were not provided: " + ", ".join(fr.missing) + "."
-        final: State = Failed(message, result=return_states)
+        final = Failed(message, result=return_states)
     elif all(s.is_successful() for s in key_states):
         fr.hooks.logger.info("Flow run SUCCESS: all reference tasks succeeded")
         final = Success("All reference tasks succeeded.", result=return_states)

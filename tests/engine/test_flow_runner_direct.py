@@ -364,6 +364,24 @@ def test_determine_final_state_asks_the_terminal_state_handler():
     )
 
 
+def test_the_terminal_state_handler_also_hears_a_run_that_is_still_running():
+    """Prefect 1.4.1 calls it whatever the outcome; an unfinished terminal task leaves
+    the flow Running, and the handler may answer with a finished state."""
+    seen = []
+
+    def terminal(flow, state, key_states):
+        seen.append(type(state).__name__)
+        return Failed("gave up early")
+
+    running = Running()
+    flow = Flow("T", terminal_state_handler=terminal)
+    out = FlowRunner(flow).determine_final_state(running, {Success()}, {}, {Pending()})
+    assert seen == ["Running"]
+    assert out.message == "gave up early"
+    quiet = Flow("Q", terminal_state_handler=lambda flow, state, keys: None)
+    assert FlowRunner(quiet).determine_final_state(running, set(), {}, {Pending()}) is running
+
+
 # -- run_task, the module function -------------------------------------------------------------
 
 
