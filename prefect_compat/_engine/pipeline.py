@@ -203,25 +203,43 @@ def get_task_run_state(run: TaskRun) -> None:
         run.plan.runner_logger.info("%s signal raised: %r", type(sig).__name__, sig)
         transition(run, sig.state)
         return
-    except TaskTimeoutSignal as exc:
-        transition(run, TimedOut("Task timed out during execution.", result=exc))
+    except (TaskTimeoutSignal, TimeoutError) as exc:
+        _timed_out(run, exc)
         return
     except Exception as exc:  # noqa: BLE001 - THE task boundary: user errors become Failed
-        if _context.get("raise_on_exception"):  # Prefect logs its two lines, then raises
-            plan.runner_logger.error("Unexpected error: %r", exc, exc_info=True)
-            plan.runner_logger.error(
-                "Task '%s': Unexpected error while running task: %r", label(run), exc, exc_info=True
-            )
-            raise
-        words = wording()
-        argument = label(run) if words.names_task else exc
-        plan.runner_logger.error(words.error_line, argument, exc_info=True)
-        message = words.error_message.format(exc=exc, task=label(run))
-        transition(run, Failed(message, result=exc))
+        _task_error(run, exc)
         return
     result = _store(run, value)
     if result is not None:
         transition(run, Success("Task run succeeded.", result=result))
+
+
+def _timed_out(run: TaskRun, exc: BaseException) -> None:
+    """`timeout=` expired (TaskTimeoutSignal), or the task raised a TimeoutError: 1.x
+    reports only the first as TimedOut; 0.13 both, with a TimeoutError as the result."""
+    if not wording().timeout_error:
+        if isinstance(exc, TimeoutError):
+            _task_error(run, exc)
+            return
+    elif isinstance(exc, TaskTimeoutSignal):
+        exc = TimeoutError(*exc.args)
+    transition(run, TimedOut("Task timed out during execution.", result=exc))
+
+
+def _task_error(run: TaskRun, exc: Exception) -> None:
+    """An error raised by the task's code: Failed, with the version's log line."""
+    logger = run.plan.runner_logger
+    if _context.get("raise_on_exception"):  # Prefect logs its two lines, then raises
+        logger.error("Unexpected error: %r", exc, exc_info=exc)
+        logger.error(
+            "Task '%s': Unexpected error while running task: %r", label(run), exc, exc_info=exc
+        )
+        raise exc
+    words = wording()
+    argument = label(run) if words.names_task else exc
+    logger.error(words.error_line, argument, exc_info=exc)
+    message = words.error_message.format(exc=exc, task=label(run))
+    transition(run, Failed(message, result=exc))
 
 
 class Wording(NamedTuple):
@@ -231,6 +249,8 @@ class Wording(NamedTuple):
     names_task: bool  # True: error_line's argument is the task label, else the exception
     error_message: str  # the Failed state's message ({exc}, {task})
     log_success: bool  # 0.13 also logs "SUCCESS signal raised: ..."
+    timeout_error: bool  # 0.13: any TimeoutError from the task means TimedOut, and a
+    # `timeout=` that expires is reported as TimeoutError (1.x: TaskTimeoutSignal)
 
 
 WORDING = {
@@ -239,9 +259,10 @@ WORDING = {
         True,
         "Error during execution of task: {exc!r} (task '{task}')",
         False,
+        False,
     ),
     "0.13": Wording(
-        "Unexpected error: %r", False, "Unexpected error: {exc!r} (task '{task}')", True
+        "Unexpected error: %r", False, "Unexpected error: {exc!r} (task '{task}')", True, True
     ),
 }
 

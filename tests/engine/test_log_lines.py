@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 import warnings
 
 import pytest
@@ -158,6 +159,41 @@ def test_compat_prefect_version_013_uses_013s_wording(caplog):
     assert ("ERROR", "Unexpected error: ValueError('boom')") in runner
     assert ("INFO", "SUCCESS signal raised: SUCCESS('ok!')") in runner
     assert state.result[boom_task].message.startswith("Unexpected error: ValueError('boom')")
+
+
+@pytest.mark.parametrize(
+    "version, own_error, expired_error",
+    [
+        ("1", ("Failed", "TimeoutError"), "TaskTimeoutSignal"),
+        ("0.13", ("TimedOut", "TimeoutError"), "TimeoutError"),
+    ],
+)
+def test_timeouts_as_each_version_reports_them(caplog, version, own_error, expired_error):
+    """Probed: 0.13.19 takes any TimeoutError from a task as TimedOut and reports an
+    expired `timeout=` as TimeoutError; 1.4.1 fails the first and uses its signal."""
+
+    @task
+    def raises_timeout():
+        raise TimeoutError("mine")
+
+    @task(timeout=1)
+    def too_slow():
+        time.sleep(2)
+
+    with Flow("timeouts") as flow:
+        own = raises_timeout()
+        expired = too_slow()
+    with set_temporary_config({"compat.prefect_version": version}):
+        state, lines = _run(flow, caplog)
+    mine = state.result[own]
+    assert (type(mine).__name__, type(mine.result).__name__) == own_error
+    assert mine.result.args == ("mine",)
+    assert type(state.result[expired]).__name__ == "TimedOut"
+    assert state.result[expired].message == "Task timed out during execution."
+    assert type(state.result[expired].result).__name__ == expired_error
+    assert state.result[expired].result.args == ("Execution timed out.",)
+    errors = [msg for level, name, msg in lines if level == "ERROR"]
+    assert len(errors) == (1 if version == "1" else 0)
 
 
 def test_013_executor_paths_warn_only_in_1x_mode():
