@@ -36,6 +36,7 @@ __all__ = [
     "ParameterBindError",
     "PrefectException",
     "PrefectSignal",
+    "ResultNotFoundError",
     "ResultReadError",
     "TaskCallError",
     "TaskTimeoutSignal",
@@ -139,6 +140,11 @@ class ResultReadError(PrefectException):
     payload is never mistaken for a task that returned None. The message names the
     location and the serializer and says what to check.
     """
+
+
+class ResultNotFoundError(ResultReadError, FileNotFoundError):
+    """Nothing is stored at the location read. Also a FileNotFoundError, which is what
+    Prefect's local results and handlers raise, so `except FileNotFoundError` still works."""
 
 
 # -- Prefect 2.x names -------------------------------------------------------------------

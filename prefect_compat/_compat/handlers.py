@@ -26,7 +26,7 @@ from prefect_compat import _context
 from prefect_compat._storage.base import NotFound, Storage
 from prefect_compat.engine.result.base import Result
 from prefect_compat.engine.serializers import PickleSerializer
-from prefect_compat.exceptions import ResultReadError
+from prefect_compat.exceptions import ResultNotFoundError, ResultReadError
 
 __all__ = [
     "ResultHandlerDeprecationWarning",
@@ -320,7 +320,7 @@ def read_pickle(storage: Storage, location: str, owner: str) -> Any:
     try:
         data = storage.read_bytes(location)
     except NotFound as exc:
-        raise ResultReadError(
+        raise ResultNotFoundError(
             f"{owner}: nothing is stored at {location!r} ({exc}). Pass read() a location "
             "that write() returned."
         ) from exc

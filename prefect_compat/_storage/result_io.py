@@ -11,7 +11,7 @@ from typing import Any
 
 from prefect_compat._storage.base import NotFound, StorageError
 from prefect_compat.engine.result.base import Result
-from prefect_compat.exceptions import ResultReadError
+from prefect_compat.exceptions import ResultNotFoundError, ResultReadError
 
 __all__ = ["exists_result", "read_result", "write_result"]
 
@@ -58,7 +58,7 @@ def read_result(result: Any, location: str) -> Any:
     try:
         data = result._storage().read_bytes(location)
     except NotFound as exc:
-        raise ResultReadError(
+        raise ResultNotFoundError(
             f"No result found at location {location!r}: {exc}. Check the location, or that "
             "the task that writes it ran with checkpointing on."
         ) from exc

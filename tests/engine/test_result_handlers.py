@@ -117,8 +117,9 @@ def test_local_handler_follows_local_result_directory_rules(tmp_path):
 def test_local_handler_read_errors_name_the_location(tmp_path):
     handler = LocalResultHandler(dir=str(tmp_path))
     missing = str(tmp_path / "nope")
-    with pytest.raises(ResultReadError, match="nothing is stored at .*nope"):
+    with pytest.raises(ResultReadError, match="nothing is stored at .*nope") as info:
         handler.read(missing)
+    assert isinstance(info.value, FileNotFoundError)  # what 0.13's handler raised
     (tmp_path / "junk").write_bytes(b"\x80not a pickle")
     with pytest.raises(ResultReadError, match="cannot load .*junk.*corrupt"):
         handler.read(str(tmp_path / "junk"))

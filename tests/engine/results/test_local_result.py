@@ -298,3 +298,10 @@ def test_json_serializer_writes_text(tmp_path):
     result.write([1, "a"])
     assert (tmp_path / "v.json").read_bytes() == b'[1, "a"]'
     assert isinstance(LocalResult(dir=str(tmp_path)).serializer, PickleSerializer)
+
+
+def test_reading_a_missing_file_raises_a_file_not_found_error_naming_it(tmp_path):
+    """Prefect's LocalResult.read lets open()'s FileNotFoundError out; ours says more
+    and is still one, so `except FileNotFoundError` keeps working."""
+    with pytest.raises(FileNotFoundError, match=r"No result found at location 'nope\.pkl'"):
+        LocalResult(dir=str(tmp_path)).read("nope.pkl")
