@@ -15,7 +15,7 @@ from prefect_compat import Flow, task
 from prefect_compat.engine.state import Failed, Mapped, Pending, Success
 from prefect_compat.engine.task_runner import TaskRunner
 from prefect_compat.executors import LocalDaskExecutor
-from tests.fixtures.runners import run_with
+from tests.fixtures.runners import add, numbers, run_with
 
 CALLS: list = []
 
@@ -86,20 +86,12 @@ def test_a_finished_answer_ends_the_parent_with_it_and_calls_nothing():
 
 
 def test_a_task_error_on_the_whole_values_fails_the_task_by_name():
-    @task
-    def numbers():
-        return [1, 2, 3]
-
-    @task
-    def inc(x):
-        return x + 1
-
     with Flow("unmapped") as flow:
-        out = inc.map(numbers())
+        out = add.map(numbers())  # [1, 2, 3] + 10
     _, states = run_with(_runner(lambda state: state), flow, [out])
     assert type(states[out]) is Failed
     assert isinstance(states[out].result, TypeError)
-    assert "inc" in states[out].message
+    assert "(task 'add')" in states[out].message
 
 
 def test_an_overridden_get_task_inputs_runs_once_for_the_parent():
