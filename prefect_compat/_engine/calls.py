@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import dataclasses
 import datetime
 import time
+from collections import OrderedDict
 from typing import Any
 
 from prefect_compat import _context
@@ -267,7 +269,8 @@ def execute(task: Any, parameters: dict[str, Any], context: TaskRunContext, wait
 
 
 def resolve_inputs(parameters: dict[str, Any], wait_for: Any) -> dict[str, Any]:
-    """Futures and states among the arguments replaced by their values."""
+    """The arguments a task run gets: futures and states replaced by their values, and
+    containers rebuilt, as Prefect 2.6.9 passes them (see `_resolve`)."""
     if wait_for:
         for item in wait_for:
             _upstream_value(item)
@@ -284,20 +287,43 @@ def resolve_inputs(parameters: dict[str, Any], wait_for: Any) -> dict[str, Any]:
 
 
 def _resolve(value: Any) -> Any:
+    """`value` for the task run. Lists, tuples, sets, dicts and OrderedDicts (those exact
+    types), dataclass instances and pydantic models are rebuilt, recursively, so a task
+    that mutates its input does not change the caller's object (probed on 2.6.9); any
+    other object, subclasses of those types included, is passed as it is."""
     kind = type(value)
+    if kind in _PLAIN:
+        return value
     if kind is PrefectFuture or kind is State:
         return _upstream_value(value)
     if kind in (list, tuple, set):
-        items = [_resolve(item) for item in value]
-        if all(new is old for new, old in zip(items, value)):
-            return value
-        return kind(items)
-    if kind is dict:
-        pairs = {k: _resolve(v) for k, v in value.items()}
-        if all(pairs[k] is v for k, v in value.items()):
-            return value
-        return pairs
+        return kind([_resolve(item) for item in value])
+    if kind is dict or kind is OrderedDict:
+        return kind([(key, _resolve(item)) for key, item in value.items()])
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = [f.name for f in dataclasses.fields(value) if f.init]
+        return _rebuilt(value, {name: _resolve(getattr(value, name)) for name in fields})
+    fields = _pydantic_fields(kind)
+    if fields is not None:
+        return _rebuilt(value, {name: _resolve(getattr(value, name)) for name in fields})
     return value
+
+
+def _pydantic_fields(kind: type) -> Any:
+    """The field names of a pydantic model class (v1 or v2), else None; pydantic is
+    never imported here."""
+    if not any(base.__module__.startswith("pydantic.") for base in kind.__mro__[1:]):
+        return None
+    return getattr(kind, "model_fields", None) or getattr(kind, "__fields__", None)
+
+
+def _rebuilt(value: Any, fields: dict[str, Any]) -> Any:
+    """A new instance of `value`'s class from `fields`; `value` itself if the class
+    cannot be built that way (an unusual __init__, a validator that refuses)."""
+    try:
+        return type(value)(**fields)
+    except Exception:  # noqa: BLE001 - user classes raise anything: pass the original then
+        return value
 
 
 def _upstream_value(item: Any) -> Any:
