@@ -43,9 +43,8 @@ from prefect_compat.core.edge import Edge
 from prefect_compat.core.parameter import Parameter
 from prefect_compat.core.task import Task
 from prefect_compat.utilities.collections import OrderedSet
-from prefect_compat.utilities.edges import strip_annotations
 from prefect_compat.utilities.logging import get_logger
-from prefect_compat.utilities.tasks import as_task, collection_task
+from prefect_compat.utilities.tasks import as_task
 
 __all__ = ["Flow", "ParameterDetails", "cache"]
 
@@ -217,7 +216,8 @@ class Flow:
         self._sync()
         if task in self.tasks:
             return task
-        owner = self._index.slug_taken(task)
+        # an explicit slug may clash with another explicit slug or with a generated one
+        owner = None if task.slug is None else self._index.slug_owners.get(task.slug)
         if owner is not None:
             raise ValueError(
                 f'A task with the slug "{task.slug}" already exists in this flow '
@@ -244,7 +244,10 @@ class Flow:
     ) -> Edge:
         """Make `downstream_task` depend on `upstream_task` (feeding argument `key`).
 
-        Non-task ends go through `as_task` (a Constant, or a collection task).
+        Non-task ends go through `as_task` (a Constant, or a collection task). A
+        Constant task feeding argument `key` (not mapped or flattened) is not added:
+        its value becomes a constant of `downstream_task`, and the returned Edge is
+        not part of the flow (as in Prefect).
 
         O(1) unless `validate` (default: `config.flows.eager_edge_validation`), which
         also checks the key against run() and that no cycle was made (a failing edge
@@ -255,6 +258,12 @@ class Flow:
         if not isinstance(downstream_task, Task):
             downstream_task = as_task(downstream_task, self)
         edge = Edge(upstream_task, downstream_task, key=key, mapped=mapped, flattened=flattened)
+        if _flow_editing.is_constant_input(edge):
+            # a Constant feeding an argument becomes a flow constant, as in Prefect
+            self._unused_task_tracker.discard(upstream_task)
+            self.add_task(downstream_task)
+            self._add_constants(downstream_task, {key: upstream_task.value})  # type: ignore[attr-defined,dict-item]
+            return edge
         self._sync()
         if edge in self.edges:
             return edge
@@ -335,38 +344,13 @@ class Flow:
         other values become constants, unless mapped: then they become Constant
         tasks to map over. `mapped`/`unmapped`/`flatten` annotations are honoured.
         """
-        task = as_task(task, self)
-        self.add_task(task)
-        up: Task | None  # a Task below; None in the keyword loop for a plain constant
-        for given in upstream_tasks or ():
-            value, is_mapped, flat = strip_annotations(given, mapped)
-            up = as_task(value, self)
-            self.add_edge(up, task, mapped=is_mapped, flattened=flat, validate=validate)
-        for given in downstream_tasks or ():
-            value, is_mapped, flat = strip_annotations(given, mapped)
-            down = as_task(value, self)
-            self.add_edge(task, down, mapped=is_mapped, flattened=flat, validate=validate)
-        constants: dict[str, Any] = {}
-        for key, raw in (keyword_tasks or {}).items():
-            value, is_mapped, flat = strip_annotations(raw, mapped)
-            up = value if isinstance(value, Task) else collection_task(value, self)
-            if up is None and is_mapped:
-                from prefect_compat.utilities.tasks import _mappable_task
-
-                up = _mappable_task(value, self)
-            if up is None:
-                constants[key] = value
-            else:
-                self.add_edge(
-                    up, task, key=key, mapped=is_mapped, flattened=flat, validate=validate
-                )
-        if constants:
-            self._add_constants(task, constants)
+        _flow_editing.set_dependencies(
+            self, task, upstream_tasks, downstream_tasks, keyword_tasks, mapped, validate
+        )
 
     def chain(self, *tasks: Any, validate: bool | None = None) -> list[Edge]:
         """Edges between consecutive tasks: `chain(a, b, c)` runs a, then b, then c."""
-        found = [as_task(t, self) for t in tasks]
-        return [self.add_edge(a, b, validate=validate) for a, b in zip(found, found[1:])]
+        return _flow_editing.chain(self, tasks, validate)
 
     def update(
         self,
