@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from prefect_compat.core.edge import check_key
 from prefect_compat.core.task import Task
 from prefect_compat.utilities.edges import strip_annotations
 from prefect_compat.utilities.tasks import as_task, collection_task
@@ -44,8 +45,8 @@ def set_dependencies(  # noqa: PLR0913, PLR0917 - Flow.set_dependencies's argume
         value, is_mapped, flat = strip_annotations(given, mapped)
         up = as_task(value, flow)
         flow.add_edge(up, task, mapped=is_mapped, flattened=flat, validate=validate)
-    for given in downstream_tasks or ():
-        value, is_mapped, flat = strip_annotations(given, mapped)
+    for given in downstream_tasks or ():  # `mapped` is about this task's inputs only
+        value, is_mapped, flat = strip_annotations(given, False)
         down = as_task(value, flow)
         flow.add_edge(task, down, mapped=is_mapped, flattened=flat, validate=validate)
     constants: dict[str, Any] = {}
@@ -57,6 +58,7 @@ def set_dependencies(  # noqa: PLR0913, PLR0917 - Flow.set_dependencies's argume
 
             source = _mappable_task(value, flow)
         if source is None:
+            check_key(key, task)
             constants[key] = value
         else:
             flow.add_edge(

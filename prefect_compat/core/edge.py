@@ -9,12 +9,21 @@ from __future__ import annotations
 import keyword
 from typing import Any
 
-__all__ = ["Edge", "is_valid_identifier"]
+__all__ = ["Edge", "check_key", "is_valid_identifier"]
 
 
 def is_valid_identifier(string: str) -> bool:
     """Whether `string` can name a run() argument: an identifier that is not a keyword."""
     return isinstance(string, str) and string.isidentifier() and not keyword.iskeyword(string)
+
+
+def check_key(key: str | None, task: Any) -> None:
+    """Refuse a `key` that cannot name an argument of `task`'s run() method."""
+    if key is not None and not is_valid_identifier(key):
+        raise ValueError(
+            f'Key must be a valid identifier (received "{key}"): an edge key names an '
+            f"argument of {task!r}'s run() method."
+        )
 
 
 class Edge:
@@ -42,11 +51,7 @@ class Edge:
                 f"Edges can not connect a task to itself. {upstream_task!r} cannot depend on "
                 "its own result."
             )
-        if key is not None and not is_valid_identifier(key):
-            raise ValueError(
-                f'Key must be a valid identifier (received "{key}"): an edge key names an '
-                f"argument of {downstream_task!r}'s run() method."
-            )
+        check_key(key, downstream_task)
         self.upstream_task = upstream_task
         self.downstream_task = downstream_task
         self.key = key
