@@ -1,4 +1,4 @@
-"""Flow edits built from the graph's primitives: dependencies, chains, update, replace.
+"""Flow edits built from the graph's primitives: dependencies, chains, update, replace, copy.
 
 `Flow` keeps Prefect's method signatures and delegates here, so `core/flow.py` stays
 about the graph itself (tasks, edges, constants and their index).
@@ -6,15 +6,18 @@ about the graph itself (tasks, edges, constants and their index).
 
 from __future__ import annotations
 
+import copy
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
 from prefect_compat.core.edge import check_key
 from prefect_compat.core.task import Task
+from prefect_compat.utilities.collections import OrderedSet
 from prefect_compat.utilities.edges import strip_annotations
 from prefect_compat.utilities.tasks import as_task, collection_task
 
-__all__ = ["chain", "is_constant_input", "replace", "set_dependencies", "update"]
+__all__ = ["chain", "copy_flow", "is_constant_input", "replace", "set_dependencies", "update"]
 
 
 def is_constant_input(edge: Any) -> bool:
@@ -117,3 +120,21 @@ def replace(flow: Any, old: Task, new: Any, validate: bool) -> None:
     flow._edits += 1
     if validate:
         flow.validate()
+
+
+def copy_flow(flow: Any, serial: int) -> Any:
+    """`Flow.copy`: a shallow copy whose graph, constants and handlers are its own."""
+    new = copy.copy(flow)
+    new.tasks = flow.tasks.copy()
+    new.edges = flow.edges.copy()
+    new.constants = defaultdict(dict, {t: dict(c) for t, c in flow.constants.items()})
+    new._index = flow._index.copy()
+    new.slugs = new._index.slugs
+    new.state_handlers = list(flow.state_handlers)
+    new._reference_tasks = flow._reference_tasks.copy()
+    new._serial = serial
+    new._unused_task_tracker = OrderedSet()
+    new._context_tokens = []
+    new._compiled_graph = None
+    new._synced_now()
+    return new

@@ -20,7 +20,6 @@ added to the flow are reported by a warning when the block ends.
 
 from __future__ import annotations
 
-import copy
 import inspect
 import itertools
 import warnings
@@ -384,20 +383,7 @@ class Flow:
 
     def copy(self) -> Flow:
         """A new Flow with the same tasks, edges and constants; edits do not leak back."""
-        new = copy.copy(self)
-        new.tasks = self.tasks.copy()
-        new.edges = self.edges.copy()
-        new.constants = defaultdict(dict, {t: dict(c) for t, c in self.constants.items()})
-        new._index = self._index.copy()
-        new.slugs = new._index.slugs
-        new.state_handlers = list(self.state_handlers)
-        new._reference_tasks = self._reference_tasks.copy()
-        new._serial = next(_SERIALS)
-        new._unused_task_tracker = OrderedSet()
-        new._context_tokens = []
-        new._compiled_graph = None
-        new._synced_now()
-        return new
+        return _flow_editing.copy_flow(self, next(_SERIALS))  # type: ignore[no-any-return]
 
     # -- queries ---------------------------------------------------------------------------
     def upstream_tasks(self, task: Task) -> OrderedSet[Task]:
@@ -478,13 +464,18 @@ class Flow:
         ]
 
     def sorted_tasks(self, root_tasks: Iterable[Task] | None = None) -> tuple[Task, ...]:
-        """Tasks in run order; with `root_tasks`, only those and everything downstream."""
+        """Tasks in run order; with `root_tasks`, only those and everything downstream.
+
+        An empty `root_tasks` means all tasks; a root task not in the flow: ValueError.
+        """
         order = compile_graph(self).order
-        if root_tasks is None:
+        roots = list(root_tasks or ())
+        if not roots:
             return order  # type: ignore[no-any-return]
-        self._sync()
+        for task in roots:
+            self._check_member(task)
         reached: set[Task] = set()
-        stack = [t for t in root_tasks if t in self.tasks]
+        stack = roots
         while stack:
             task = stack.pop()
             if task not in reached:
@@ -529,6 +520,31 @@ class Flow:
         from prefect_compat.core import _flow_running
 
         return _flow_running.run(self, parameters, run_on_schedule, runner_cls, kwargs)
+
+    def serialize(self, build: bool = False) -> dict[str, Any]:
+        """The flow as `FlowSchema` writes it (after `validate()`); `build` builds storage."""
+        from prefect_compat.core import _flow_persistence
+
+        return _flow_persistence.serialize(self, build)
+
+    def serialized_hash(self, build: bool = False) -> str:
+        """A SHA-256 hex digest of `serialize(build)`: the same for the same structure."""
+        from prefect_compat.core import _flow_persistence
+
+        return _flow_persistence.serialized_hash(self, build)
+
+    def save(self, fpath: str | None = None) -> str:
+        """Pickle the flow to `fpath` (default `<home_dir>/flows/<slug>.prefect`); the path."""
+        from prefect_compat.core import _flow_persistence
+
+        return _flow_persistence.save(self, fpath)
+
+    @staticmethod
+    def load(fpath: str) -> Flow:
+        """The flow saved at `fpath` by `Flow.save`."""
+        from prefect_compat.core import _flow_persistence
+
+        return _flow_persistence.load(fpath)  # type: ignore[no-any-return]
 
     def register(  # noqa: PLR0913, PLR0917 - Prefect's public signature
         self,
