@@ -17,7 +17,15 @@ from prefect_compat.utilities.collections import OrderedSet
 from prefect_compat.utilities.edges import strip_annotations
 from prefect_compat.utilities.tasks import as_task, collection_task
 
-__all__ = ["chain", "copy_flow", "is_constant_input", "replace", "set_dependencies", "update"]
+__all__ = [
+    "chain",
+    "check_key_free",
+    "copy_flow",
+    "is_constant_input",
+    "replace",
+    "set_dependencies",
+    "update",
+]
 
 
 def is_constant_input(edge: Any) -> bool:
@@ -138,3 +146,17 @@ def copy_flow(flow: Any, serial: int) -> Any:
     new._compiled_graph = None
     new._synced_now()
     return new
+
+
+def check_key_free(flow: Any, task: Task, key: str, upstream: Any) -> None:
+    """Refuse a second source (edge or constant) for argument `key` of `task`."""
+    taken = flow._index.keyed.get((task, key))
+    constants = flow.constants.get(task)
+    if taken is None and not (constants and key in constants):
+        return
+    source = repr(taken.upstream_task) if taken is not None else "a constant"
+    raise ValueError(
+        f'Argument "{key}" for task {task!r} has already been assigned in this flow '
+        f"(by {source}; now {upstream!r}). Call the task again to get a copy with its own "
+        "arguments instead of binding the same task twice."
+    )

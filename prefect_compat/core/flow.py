@@ -24,7 +24,7 @@ import inspect
 import itertools
 import warnings
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Callable
 
 from prefect_compat import _context
@@ -100,6 +100,8 @@ class Flow:
     ) -> None:
         if not name:
             raise ValueError("A name must be provided for the flow.")
+        if not isinstance(name, str):
+            raise TypeError(f"A flow's name must be a string (received {name!r}).")
         self.name = name
         self.logger = get_logger(name)
         self.schedule = schedule
@@ -269,7 +271,7 @@ class Flow:
         if validate is None:
             validate = eager_validation()
         if key is not None:
-            self._check_key_free(downstream_task, key, upstream_task)
+            _flow_editing.check_key_free(self, downstream_task, key, upstream_task)
             if validate and not downstream_task._spec().accepts(key):
                 raise TypeError(
                     f"Task {downstream_task.name!r}: run() got an unexpected keyword argument "
@@ -288,18 +290,6 @@ class Flow:
                     self._delete_task(task)
                 raise
         return edge
-
-    def _check_key_free(self, task: Task, key: str, upstream: Any) -> None:
-        taken = self._index.keyed.get((task, key))
-        constants = self.constants.get(task)
-        if taken is None and not (constants and key in constants):
-            return
-        source = repr(taken.upstream_task) if taken is not None else "a constant"
-        raise ValueError(
-            f'Argument "{key}" for task {task!r} has already been assigned in this flow '
-            f"(by {source}; now {upstream!r}). Call the task again to get a copy with its own "
-            "arguments instead of binding the same task twice."
-        )
 
     def _insert_edge(self, edge: Edge) -> None:
         self.edges.add(edge)
@@ -324,7 +314,7 @@ class Flow:
     def _add_constants(self, task: Task, constants: dict[str, Any]) -> None:
         for key, value in constants.items():
             if (task, key) in self._index.keyed:
-                self._check_key_free(task, key, value)
+                _flow_editing.check_key_free(self, task, key, value)
         self.constants[task].update(constants)
         self._edits += 1
 
@@ -519,6 +509,11 @@ class Flow:
         """
         from prefect_compat.core import _flow_running
 
+        if parameters is not None and not isinstance(parameters, Mapping):
+            raise TypeError(
+                f"flow.run(parameters=...) takes a dict of parameter names to values "
+                f"(received {type(parameters).__name__}) for flow {self.name!r}."
+            )
         return _flow_running.run(self, parameters, run_on_schedule, runner_cls, kwargs)
 
     def serialize(self, build: bool = False) -> dict[str, Any]:
