@@ -358,7 +358,7 @@ class Flow:
     def replace(self, old: Task, new: Any, validate: bool = True) -> None:
         """Put `new` where `old` was: same edges (keys, flags) and reference-task status.
 
-        `old`'s constants are dropped, not moved (as in Prefect).
+        `old`'s constants are dropped, not moved (Prefect leaves them in `constants`).
         """
         _flow_editing.replace(self, old, new, validate)
 
