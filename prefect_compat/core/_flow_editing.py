@@ -1,4 +1,4 @@
-"""Flow edits built from the graph's primitives: `Flow.update` and `Flow.replace`.
+"""Flow edits built from the graph's primitives: dependencies, chains, update, replace, copy.
 
 `Flow` keeps Prefect's method signatures and delegates here, so `core/flow.py` stays
 about the graph itself (tasks, edges, constants and their index).
@@ -6,12 +6,83 @@ about the graph itself (tasks, edges, constants and their index).
 
 from __future__ import annotations
 
+import copy
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
+from prefect_compat.core.edge import check_key
 from prefect_compat.core.task import Task
-from prefect_compat.utilities.tasks import as_task
+from prefect_compat.utilities.collections import OrderedSet
+from prefect_compat.utilities.edges import strip_annotations
+from prefect_compat.utilities.tasks import as_task, collection_task
 
-__all__ = ["replace", "update"]
+__all__ = [
+    "chain",
+    "check_key_free",
+    "copy_flow",
+    "is_constant_input",
+    "replace",
+    "set_dependencies",
+    "update",
+]
+
+
+def is_constant_input(edge: Any) -> bool:
+    """Whether `edge` feeds a plain Constant's value to an argument (so it is a constant)."""
+    from prefect_compat.tasks.core.constants import Constant
+
+    return (
+        edge.key is not None
+        and not edge.mapped
+        and not edge.flattened
+        and isinstance(edge.upstream_task, Constant)
+    )
+
+
+def set_dependencies(  # noqa: PLR0913, PLR0917 - Flow.set_dependencies's arguments
+    flow: Any,
+    task: Any,
+    upstream_tasks: Iterable[Any] | None,
+    downstream_tasks: Iterable[Any] | None,
+    keyword_tasks: dict[str, Any] | None,
+    mapped: bool,
+    validate: bool | None,
+) -> None:
+    """`Flow.set_dependencies`: unkeyed edges both ways, then keyed inputs or constants."""
+    task = as_task(task, flow)
+    flow.add_task(task)
+    for given in upstream_tasks or ():
+        value, is_mapped, flat = strip_annotations(given, mapped)
+        up = as_task(value, flow)
+        flow.add_edge(up, task, mapped=is_mapped, flattened=flat, validate=validate)
+    for given in downstream_tasks or ():  # `mapped` is about this task's inputs only
+        value, is_mapped, flat = strip_annotations(given, False)
+        down = as_task(value, flow)
+        flow.add_edge(task, down, mapped=is_mapped, flattened=flat, validate=validate)
+    constants: dict[str, Any] = {}
+    for key, raw in (keyword_tasks or {}).items():
+        value, is_mapped, flat = strip_annotations(raw, mapped)
+        source = value if isinstance(value, Task) else collection_task(value, flow)
+        if source is None and is_mapped:
+            from prefect_compat.utilities.tasks import _mappable_task
+
+            source = _mappable_task(value, flow)
+        if source is None:
+            check_key(key, task)
+            constants[key] = value
+        else:
+            flow.add_edge(
+                source, task, key=key, mapped=is_mapped, flattened=flat, validate=validate
+            )
+    if constants:
+        flow._add_constants(task, constants)
+
+
+def chain(flow: Any, tasks: tuple[Any, ...], validate: bool | None) -> list[Any]:
+    """`Flow.chain`: an unkeyed edge between each pair of consecutive tasks."""
+    found = [as_task(t, flow) for t in tasks]
+    return [flow.add_edge(a, b, validate=validate) for a, b in zip(found, found[1:])]
 
 
 def update(
@@ -57,3 +128,35 @@ def replace(flow: Any, old: Task, new: Any, validate: bool) -> None:
     flow._edits += 1
     if validate:
         flow.validate()
+
+
+def copy_flow(flow: Any, serial: int) -> Any:
+    """`Flow.copy`: a shallow copy whose graph, constants and handlers are its own."""
+    new = copy.copy(flow)
+    new.tasks = flow.tasks.copy()
+    new.edges = flow.edges.copy()
+    new.constants = defaultdict(dict, {t: dict(c) for t, c in flow.constants.items()})
+    new._index = flow._index.copy()
+    new.slugs = new._index.slugs
+    new.state_handlers = list(flow.state_handlers)
+    new._reference_tasks = flow._reference_tasks.copy()
+    new._serial = serial
+    new._unused_task_tracker = OrderedSet()
+    new._context_tokens = []
+    new._compiled_graph = None
+    new._synced_now()
+    return new
+
+
+def check_key_free(flow: Any, task: Task, key: str, upstream: Any) -> None:
+    """Refuse a second source (edge or constant) for argument `key` of `task`."""
+    taken = flow._index.keyed.get((task, key))
+    constants = flow.constants.get(task)
+    if taken is None and not (constants and key in constants):
+        return
+    source = repr(taken.upstream_task) if taken is not None else "a constant"
+    raise ValueError(
+        f'Argument "{key}" for task {task!r} has already been assigned in this flow '
+        f"(by {source}; now {upstream!r}). Call the task again to get a copy with its own "
+        "arguments instead of binding the same task twice."
+    )

@@ -20,12 +20,11 @@ added to the flow are reported by a warning when the block ends.
 
 from __future__ import annotations
 
-import copy
 import inspect
 import itertools
 import warnings
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Callable
 
 from prefect_compat import _context
@@ -43,9 +42,8 @@ from prefect_compat.core.edge import Edge
 from prefect_compat.core.parameter import Parameter
 from prefect_compat.core.task import Task
 from prefect_compat.utilities.collections import OrderedSet
-from prefect_compat.utilities.edges import strip_annotations
 from prefect_compat.utilities.logging import get_logger
-from prefect_compat.utilities.tasks import as_task, collection_task
+from prefect_compat.utilities.tasks import as_task
 
 __all__ = ["Flow", "ParameterDetails", "cache"]
 
@@ -102,6 +100,8 @@ class Flow:
     ) -> None:
         if not name:
             raise ValueError("A name must be provided for the flow.")
+        if not isinstance(name, str):
+            raise TypeError(f"A flow's name must be a string (received {name!r}).")
         self.name = name
         self.logger = get_logger(name)
         self.schedule = schedule
@@ -217,7 +217,8 @@ class Flow:
         self._sync()
         if task in self.tasks:
             return task
-        owner = self._index.slug_taken(task)
+        # an explicit slug may clash with another explicit slug or with a generated one
+        owner = None if task.slug is None else self._index.slug_owners.get(task.slug)
         if owner is not None:
             raise ValueError(
                 f'A task with the slug "{task.slug}" already exists in this flow '
@@ -244,7 +245,10 @@ class Flow:
     ) -> Edge:
         """Make `downstream_task` depend on `upstream_task` (feeding argument `key`).
 
-        Non-task ends go through `as_task` (a Constant, or a collection task).
+        Non-task ends go through `as_task` (a Constant, or a collection task). A
+        Constant task feeding argument `key` (not mapped or flattened) is not added:
+        its value becomes a constant of `downstream_task`, and the returned Edge is
+        not part of the flow (as in Prefect).
 
         O(1) unless `validate` (default: `config.flows.eager_edge_validation`), which
         also checks the key against run() and that no cycle was made (a failing edge
@@ -255,13 +259,19 @@ class Flow:
         if not isinstance(downstream_task, Task):
             downstream_task = as_task(downstream_task, self)
         edge = Edge(upstream_task, downstream_task, key=key, mapped=mapped, flattened=flattened)
+        if _flow_editing.is_constant_input(edge):
+            # a Constant feeding an argument becomes a flow constant, as in Prefect
+            self._unused_task_tracker.discard(upstream_task)
+            self.add_task(downstream_task)
+            self._add_constants(downstream_task, {key: upstream_task.value})  # type: ignore[attr-defined,dict-item]
+            return edge
         self._sync()
         if edge in self.edges:
             return edge
         if validate is None:
             validate = eager_validation()
         if key is not None:
-            self._check_key_free(downstream_task, key, upstream_task)
+            _flow_editing.check_key_free(self, downstream_task, key, upstream_task)
             if validate and not downstream_task._spec().accepts(key):
                 raise TypeError(
                     f"Task {downstream_task.name!r}: run() got an unexpected keyword argument "
@@ -280,18 +290,6 @@ class Flow:
                     self._delete_task(task)
                 raise
         return edge
-
-    def _check_key_free(self, task: Task, key: str, upstream: Any) -> None:
-        taken = self._index.keyed.get((task, key))
-        constants = self.constants.get(task)
-        if taken is None and not (constants and key in constants):
-            return
-        source = repr(taken.upstream_task) if taken is not None else "a constant"
-        raise ValueError(
-            f'Argument "{key}" for task {task!r} has already been assigned in this flow '
-            f"(by {source}; now {upstream!r}). Call the task again to get a copy with its own "
-            "arguments instead of binding the same task twice."
-        )
 
     def _insert_edge(self, edge: Edge) -> None:
         self.edges.add(edge)
@@ -316,7 +314,7 @@ class Flow:
     def _add_constants(self, task: Task, constants: dict[str, Any]) -> None:
         for key, value in constants.items():
             if (task, key) in self._index.keyed:
-                self._check_key_free(task, key, value)
+                _flow_editing.check_key_free(self, task, key, value)
         self.constants[task].update(constants)
         self._edits += 1
 
@@ -335,38 +333,13 @@ class Flow:
         other values become constants, unless mapped: then they become Constant
         tasks to map over. `mapped`/`unmapped`/`flatten` annotations are honoured.
         """
-        task = as_task(task, self)
-        self.add_task(task)
-        up: Task | None  # a Task below; None in the keyword loop for a plain constant
-        for given in upstream_tasks or ():
-            value, is_mapped, flat = strip_annotations(given, mapped)
-            up = as_task(value, self)
-            self.add_edge(up, task, mapped=is_mapped, flattened=flat, validate=validate)
-        for given in downstream_tasks or ():
-            value, is_mapped, flat = strip_annotations(given, mapped)
-            down = as_task(value, self)
-            self.add_edge(task, down, mapped=is_mapped, flattened=flat, validate=validate)
-        constants: dict[str, Any] = {}
-        for key, raw in (keyword_tasks or {}).items():
-            value, is_mapped, flat = strip_annotations(raw, mapped)
-            up = value if isinstance(value, Task) else collection_task(value, self)
-            if up is None and is_mapped:
-                from prefect_compat.utilities.tasks import _mappable_task
-
-                up = _mappable_task(value, self)
-            if up is None:
-                constants[key] = value
-            else:
-                self.add_edge(
-                    up, task, key=key, mapped=is_mapped, flattened=flat, validate=validate
-                )
-        if constants:
-            self._add_constants(task, constants)
+        _flow_editing.set_dependencies(
+            self, task, upstream_tasks, downstream_tasks, keyword_tasks, mapped, validate
+        )
 
     def chain(self, *tasks: Any, validate: bool | None = None) -> list[Edge]:
         """Edges between consecutive tasks: `chain(a, b, c)` runs a, then b, then c."""
-        found = [as_task(t, self) for t in tasks]
-        return [self.add_edge(a, b, validate=validate) for a, b in zip(found, found[1:])]
+        return _flow_editing.chain(self, tasks, validate)
 
     def update(
         self,
@@ -385,7 +358,7 @@ class Flow:
     def replace(self, old: Task, new: Any, validate: bool = True) -> None:
         """Put `new` where `old` was: same edges (keys, flags) and reference-task status.
 
-        `old`'s constants are dropped, not moved (as in Prefect).
+        `old`'s constants are dropped, not moved (Prefect leaves them in `constants`).
         """
         _flow_editing.replace(self, old, new, validate)
 
@@ -400,20 +373,7 @@ class Flow:
 
     def copy(self) -> Flow:
         """A new Flow with the same tasks, edges and constants; edits do not leak back."""
-        new = copy.copy(self)
-        new.tasks = self.tasks.copy()
-        new.edges = self.edges.copy()
-        new.constants = defaultdict(dict, {t: dict(c) for t, c in self.constants.items()})
-        new._index = self._index.copy()
-        new.slugs = new._index.slugs
-        new.state_handlers = list(self.state_handlers)
-        new._reference_tasks = self._reference_tasks.copy()
-        new._serial = next(_SERIALS)
-        new._unused_task_tracker = OrderedSet()
-        new._context_tokens = []
-        new._compiled_graph = None
-        new._synced_now()
-        return new
+        return _flow_editing.copy_flow(self, next(_SERIALS))  # type: ignore[no-any-return]
 
     # -- queries ---------------------------------------------------------------------------
     def upstream_tasks(self, task: Task) -> OrderedSet[Task]:
@@ -494,13 +454,18 @@ class Flow:
         ]
 
     def sorted_tasks(self, root_tasks: Iterable[Task] | None = None) -> tuple[Task, ...]:
-        """Tasks in run order; with `root_tasks`, only those and everything downstream."""
+        """Tasks in run order; with `root_tasks`, only those and everything downstream.
+
+        An empty `root_tasks` means all tasks; a root task not in the flow: ValueError.
+        """
         order = compile_graph(self).order
-        if root_tasks is None:
+        roots = list(root_tasks or ())
+        if not roots:
             return order  # type: ignore[no-any-return]
-        self._sync()
+        for task in roots:
+            self._check_member(task)
         reached: set[Task] = set()
-        stack = [t for t in root_tasks if t in self.tasks]
+        stack = roots
         while stack:
             task = stack.pop()
             if task not in reached:
@@ -544,7 +509,37 @@ class Flow:
         """
         from prefect_compat.core import _flow_running
 
+        if parameters is not None and not isinstance(parameters, Mapping):
+            raise TypeError(
+                f"flow.run(parameters=...) takes a dict of parameter names to values "
+                f"(received {type(parameters).__name__}) for flow {self.name!r}."
+            )
         return _flow_running.run(self, parameters, run_on_schedule, runner_cls, kwargs)
+
+    def serialize(self, build: bool = False) -> dict[str, Any]:
+        """The flow as `FlowSchema` writes it (after `validate()`); `build` builds storage."""
+        from prefect_compat.core import _flow_persistence
+
+        return _flow_persistence.serialize(self, build)
+
+    def serialized_hash(self, build: bool = False) -> str:
+        """A SHA-256 hex digest of `serialize(build)`: the same for the same structure."""
+        from prefect_compat.core import _flow_persistence
+
+        return _flow_persistence.serialized_hash(self, build)
+
+    def save(self, fpath: str | None = None) -> str:
+        """Pickle the flow to `fpath` (default `<home_dir>/flows/<slug>.prefect`); the path."""
+        from prefect_compat.core import _flow_persistence
+
+        return _flow_persistence.save(self, fpath)
+
+    @staticmethod
+    def load(fpath: str) -> Flow:
+        """The flow saved at `fpath` by `Flow.save`."""
+        from prefect_compat.core import _flow_persistence
+
+        return _flow_persistence.load(fpath)  # type: ignore[no-any-return]
 
     def register(  # noqa: PLR0913, PLR0917 - Prefect's public signature
         self,

@@ -137,7 +137,7 @@ def test_add_edge_adds_both_tasks_and_is_idempotent():
 def test_add_edge_turns_non_task_ends_into_tasks():
     a = Takes(name="a")
     flow = Flow("f")
-    edge = flow.add_edge(3, a, key="x")
+    edge = flow.add_edge(3, a)
     assert isinstance(edge.upstream_task, Constant) and edge.upstream_task.value == 3
     edge = flow.add_edge(a, [Takes(name="b")])
     assert isinstance(edge.downstream_task, ct.List)
