@@ -486,6 +486,13 @@ def _until_finished(fr: FlowRun, options: dict[str, Any]) -> State:
         "Flow run scheduled.", start_time=datetime.now(timezone.utc), result={}
     )
     task_states = dict(options.get("task_states") or {})
+    if state.is_finished():  # as Prefect's Flow.run: no pass runs and nothing is logged
+        results = state.result if isinstance(state.result, dict) else {}
+        results.update(task_states)
+        for task in flow.tasks:
+            results.setdefault(task, Pending("Task not run."))
+        state.result = results
+        return state
     while True:
         options["task_states"] = task_states
         if "run" in fr.hooks.names:

@@ -190,3 +190,30 @@ def test_manual_only_pauses_and_resumes_after_prompt(monkeypatch):
     state = flow.run()
     assert state.result[a].result == 2
     assert prompts and "is currently Paused" in prompts[0]
+
+
+def test_flow_run_from_a_finished_state_runs_and_logs_nothing(caplog):
+    """As in Prefect 1.4.1: the finished state comes back with every task Pending
+    ("Task not run."), or the state given for it in task_states."""
+    ran = []
+
+    @task
+    def first():
+        ran.append("first")
+        return 1
+
+    @task
+    def second(x):
+        ran.append("second")
+        return x
+
+    with Flow("finished") as flow:
+        out = second(first())
+    given = Success("done before")
+    with caplog.at_level(logging.DEBUG, logger="prefect"):
+        state = flow.run(state=given, task_states={out: Success(result=5)})
+    assert state is given and ran == [] and caplog.records == []
+    assert {t.name: (type(s).__name__, s.message, s.result) for t, s in state.result.items()} == {
+        "first": ("Pending", "Task not run.", None),
+        "second": ("Success", None, 5),
+    }
