@@ -107,3 +107,27 @@ def test_case_parameter_selects_branch_each_run():
     skipped = flow.run(p="no").result[yes]
     assert type(skipped) is Skipped
     assert skipped.message.startswith("Upstream task was skipped")
+
+
+def test_a_parameter_first_used_inside_the_block_is_not_guarded():
+    with Flow("f") as flow:
+        p = Parameter("p", default="value")
+        q = Parameter("q", default=2)
+        with case(q, 1):
+            inside = make(p)
+
+    compare = by_name(flow, "case(1)")
+    assert flow.upstream_tasks(p) == set()
+    assert flow.upstream_tasks(inside) == {compare, p}
+    state = flow.run()
+    assert state.result[p].result == "value"
+    assert type(state.result[inside]) is Skipped
+
+
+def test_the_case_parameter_can_be_used_inside_its_own_block():
+    with Flow("f") as flow:
+        p = Parameter("p", default=1)
+        with case(p, 1):
+            inside = make(p)
+    assert edges(flow) == [("case(1)", "make", None), ("p", "case(1)", "value"), ("p", "make", "v")]
+    assert flow.run().result[inside].result == 1

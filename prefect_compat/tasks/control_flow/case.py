@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from prefect_compat import context
+from prefect_compat.core.parameter import Parameter
 from prefect_compat.core.task import Task
 from prefect_compat.tasks.control_flow.conditional import CompareValue
 
@@ -34,7 +35,13 @@ class case:  # noqa: N801 - Prefect's public name
         self._scope: Any = None
 
     def add_task(self, task: Task, flow: Any) -> None:
-        """Called by Flow.add_task for every task added while this case is open."""
+        """Called by Flow.add_task for every task added while this case is open.
+
+        Parameters are never part of a branch: one first used inside the block still
+        runs whatever the condition (and `case(p, v)` may use `p` inside).
+        """
+        if isinstance(task, Parameter):
+            return
         if self._flow is None:
             self._flow = flow
         elif self._flow is not flow:
