@@ -117,3 +117,12 @@ def test_ifelse_false_branch_skip_message():
     assert type(state.result[yes]) is Skipped
     (compare,) = [t for t in flow.tasks if t.name == 'CompareValue: "True"']
     assert state.result[compare].message == 'Provided value "False" did not match "True"'
+
+
+def test_ifelse_without_branches_adds_nothing():
+    with Flow("e") as flow:
+        c = ident(2)
+        ifelse(c, None, None)
+        switch(c, {})
+    assert flow.tasks == {c}
+    assert not flow.edges

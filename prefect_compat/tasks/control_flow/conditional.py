@@ -101,6 +101,8 @@ def ifelse(
         return bool(x)
 
     cases = {c: t for c, t in [(True, true_task), (False, false_task)] if t is not None}
+    if not cases:
+        return  # nothing to guard: add no `as_bool` task either, as Prefect
     if mapped:
         switch(as_bool.map(condition), cases, mapped=True)
     else:
