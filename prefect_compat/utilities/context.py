@@ -52,13 +52,19 @@ def _as_plain(value: Any) -> Any:
 
 
 class Context(MutableMapping[str, Any]):
-    """The run context (`prefect.context`). Missing attributes raise AttributeError."""
+    """The run context (`prefect.context`). Missing attributes raise AttributeError.
+
+    `Context()` is a view of the live context. `Context(mapping, **kwargs)` and
+    `prefect.context.copy()` are detached contexts: they hold their own keys (plus
+    `config`, as in Prefect) and writing to them leaves the live context alone.
+    """
 
     __slots__ = ()
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        if args or kwargs:
-            self.update(*args, **kwargs)
+    def __new__(cls, *args: Any, **kwargs: Any) -> Context:
+        if (args or kwargs) and cls is Context:
+            return object.__new__(_DetachedContext)
+        return object.__new__(cls)
 
     # -- mapping protocol --------------------------------------------------------
     def __getitem__(self, key: str) -> Any:
@@ -84,12 +90,12 @@ class Context(MutableMapping[str, Any]):
 
     # -- attribute access --------------------------------------------------------
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        try:
-            return _context.lookup(name)
-        except KeyError:
-            raise AttributeError(f"Context has no key {name!r}") from None
+        if not name.startswith("__"):
+            try:
+                return _context.lookup(name)
+            except KeyError:
+                pass
+        raise AttributeError(_no_attribute(name))
 
     def __setattr__(self, name: str, value: Any) -> None:
         _context.assign(name, value)
@@ -98,15 +104,16 @@ class Context(MutableMapping[str, Any]):
         try:
             _context.delete(name)
         except KeyError:
-            raise AttributeError(name) from None
+            raise AttributeError(_no_attribute(name)) from None
 
     # -- helpers -----------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """A plain, nested dict of everything visible now (this copies; not for hot paths)."""
         return {k: _as_plain(v) for k, v in _context.flatten().items()}
 
-    def copy(self) -> dict[str, Any]:
-        return _context.flatten()
+    def copy(self) -> _DetachedContext:
+        """A detached Context holding everything visible now."""
+        return _DetachedContext(_context.flatten())
 
     def __repr__(self) -> str:
         return "<Context>"
@@ -118,21 +125,101 @@ class Context(MutableMapping[str, Any]):
         )
 
     @contextmanager
-    def __call__(self, *args: MutableMapping[str, Any], **kwargs: Any) -> Iterator[Context]:
+    def __call__(self, *args: Any, **kwargs: Any) -> Iterator[Context]:
         """Enter a scope with extra keys; every change made inside is undone on exit.
 
-        A `config` key is merged into the current config (a new object) rather than
+        Takes what `dict()` takes (one mapping or iterable of pairs, and keywords). A
+        `config` key is merged into the current config (a new object) rather than
         replacing it, as in Prefect.
         """
-        data: dict[str, Any] = dict(args[0]) if args and args[0] else {}
-        data.update(kwargs)
-        if "config" in data and isinstance(data["config"], Mapping):
+        data: dict[str, Any] = dict(*args, **kwargs)
+        if "config" in data:
+            if not isinstance(data["config"], Mapping):
+                raise TypeError(
+                    "context(config=...) takes a mapping of config keys to merge into the "
+                    f"current config, e.g. {{'flows': {{'checkpointing': True}}}}; got "
+                    f"{type(data['config']).__name__}"
+                )
             data["config"] = _merged_config(data["config"])
         token = _context.push(data)
         try:
             yield self
         finally:
             _context.pop(token)
+
+
+def _no_attribute(name: str) -> str:
+    return f"'Context' object has no attribute '{name}'"
+
+
+class _DetachedContext(Context):
+    """A Context with keys of its own (`Context(a=1)`, `prefect.context.copy()`).
+
+    Reads, writes and `with detached(k=v):` blocks touch only this object's keys;
+    the live `prefect.context` never sees them.
+    """
+
+    __slots__ = ("_data",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        data: dict[str, Any] = {"config": _context.lookup("config", None)}
+        data.update(*args, **kwargs)
+        object.__setattr__(self, "_data", data)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._data[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._data))
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._data.get(key, default)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._data[name]
+        except KeyError:
+            raise AttributeError(_no_attribute(name)) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self._data[name] = value
+
+    def __delattr__(self, name: str) -> None:
+        try:
+            del self._data[name]
+        except KeyError:
+            raise AttributeError(_no_attribute(name)) from None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: _as_plain(v) for k, v in self._data.items()}
+
+    def copy(self) -> _DetachedContext:
+        return _DetachedContext(self._data)
+
+    def __reduce__(self) -> Any:
+        return (_DetachedContext, (dict(self._data),))
+
+    @contextmanager
+    def __call__(self, *args: Any, **kwargs: Any) -> Iterator[Context]:
+        saved = dict(self._data)
+        self._data.update(*args, **kwargs)
+        try:
+            yield self
+        finally:
+            self._data.clear()
+            self._data.update(saved)
 
 
 def _merged_config(extra: Mapping[str, Any]) -> Any:

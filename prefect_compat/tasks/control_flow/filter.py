@@ -1,4 +1,11 @@
-"""`FilterTask`: drop unwanted items (by default None, NoResult and exceptions) from a list."""
+"""`FilterTask`: drop unwanted items (by default None and exceptions) from a list.
+
+The default filter keeps what Prefect's keeps: it drops None and instances of
+`Exception`. Under Prefect 1.x the state signals (`SKIP`, `FAIL`, ...) are
+BaseExceptions, so a skipped mapped child's `SKIP` stays in the list, and so does
+`NoResult`; under `compat.prefect_version = "0.13"` the signals are Exceptions and are
+dropped, and `NoResult` is dropped too, as in 0.13. Pass `filter_func` to choose.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +14,18 @@ from typing import Any, Callable
 from prefect_compat.core.task import Task
 from prefect_compat.engine.result.base import NoResultType
 from prefect_compat.triggers import all_finished
-from prefect_compat.utilities.logging import get_logger
 
 __all__ = ["FilterTask"]
 
 
 def _keep(item: Any) -> bool:
-    return not isinstance(item, (NoResultType, BaseException, type(None)))
+    if item is None or isinstance(item, Exception):
+        return False
+    if isinstance(item, NoResultType):
+        from prefect_compat._compat.era import legacy_013
+
+        return not legacy_013()
+    return True
 
 
 class FilterTask(Task):
@@ -34,5 +46,5 @@ class FilterTask(Task):
     def run(self, task_results: list[Any]) -> list[Any]:  # type: ignore[override]  # run() takes the task's inputs
         kept = [item for item in task_results if self.filter_func(item)]
         if self.log_func is not None:
-            get_logger(self.name).info(self.log_func(kept))
+            self.logger.info(self.log_func(kept))
         return kept
