@@ -152,9 +152,7 @@ def child_slicer(upstream: dict[Any, State]) -> Callable[[int], dict[Any, State]
                 per_edge.append((edge, items, Success(result=Result())))
             else:
                 per_edge.append((edge, items, state))
-        elif edge.flattened and not isinstance(state, Mapped):
-            per_edge.append((edge, None, _with_value(state, flatten_value(state.result))))
-        else:
+        else:  # an unmapped edge, flattened or not (get_task_inputs flattens)
             per_edge.append((edge, None, state))
 
     def slice_for(i: int) -> dict[Any, State]:

@@ -25,6 +25,7 @@ from typing import Any, NamedTuple, cast
 from prefect_compat import _context
 from prefect_compat._config import prefect_version
 from prefect_compat._engine.lazy import CheckpointLost
+from prefect_compat._engine.mapping import flatten_value
 from prefect_compat._engine.taskrun import EndRun, TaskRun, label, transition
 from prefect_compat._engine.templating import formatting_kwargs
 from prefect_compat._engine.timeouts import call_with_timeout, stdout_to_logger
@@ -128,12 +129,17 @@ def check_upstream_skipped(run: TaskRun) -> None:
 
 
 def get_task_inputs(run: TaskRun) -> None:
+    """Each keyed upstream's result as the task's input; an unmapped `flatten(...)`
+    edge gives its value flattened by one level (a mapped one is flattened when the
+    fan-out is sliced, `mapping.child_slicer`)."""
     inputs = run.inputs
     raw = run.raw_inputs
     for edge, state in run.upstream.items():
         key = edge.key
         if key is not None:
             result = state._result
+            if edge.flattened and not edge.mapped:
+                result = result.from_value(flatten_value(result.value))
             inputs[key] = result
             raw[key] = result.value
 

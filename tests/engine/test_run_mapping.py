@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import copy
 
+import pytest
+
 import prefect_compat
 from prefect_compat import Flow, apply_map, flatten, task, unmapped
 from prefect_compat.engine.state import Failed, Mapped, Success, TriggerFailed
+from prefect_compat.executors import LocalDaskExecutor
 
 
 @task
@@ -156,6 +159,43 @@ def test_flatten_mapped_upstream():
     state = flow.run()
     assert state.result[a].result == [2, 4, 6]
     assert state.result[b].result == [2, 4, 4, 6, 6, 6]
+
+
+@pytest.mark.parametrize("executor", [None, "threads"])
+def test_flatten_on_an_unmapped_edge_flattens_the_whole_value(executor):
+    """Probed on 1.4.1: `t(flatten(x))`, a reduce `t(flatten(mapped))` and an
+    `unmapped(flatten(x))` argument of a mapped task all get the value flattened once."""
+
+    @task
+    def nested():
+        return [[1, None], [3]]
+
+    @task
+    def twice(x):
+        return [x, x]
+
+    @task
+    def ident(x):
+        return x
+
+    @task
+    def pair(x, other):
+        return (x, other)
+
+    with Flow("flat") as flow:
+        doubled = twice.map([1, 2])
+        plain = ident(flatten(nested()))
+        reduced = ident(flatten(doubled))
+        each = pair.map([1, 2], other=unmapped(flatten(nested())))
+        each_reduced = pair.map([1, 2], other=unmapped(flatten(doubled)))
+        whole = ident(doubled)
+    run = {"executor": LocalDaskExecutor(scheduler=executor)} if executor else {}
+    state = flow.run(**run)
+    assert state.result[plain].result == [1, None, 3]
+    assert state.result[reduced].result == [1, 1, 2, 2]
+    assert state.result[each].result == [(1, [1, None, 3]), (2, [1, None, 3])]
+    assert state.result[each_reduced].result == [(1, [1, 1, 2, 2]), (2, [1, 1, 2, 2])]
+    assert state.result[whole].result == [[1, 1], [2, 2]]
 
 
 def test_apply_map_builds_and_runs_subgraph():
