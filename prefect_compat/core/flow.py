@@ -41,6 +41,7 @@ from prefect_compat.core._task_settings import state_handler_list
 from prefect_compat.core.edge import Edge
 from prefect_compat.core.parameter import Parameter
 from prefect_compat.core.task import Task
+from prefect_compat.tasks.core.constants import Constant
 from prefect_compat.utilities.collections import OrderedSet
 from prefect_compat.utilities.logging import get_logger
 from prefect_compat.utilities.tasks import as_task
@@ -50,6 +51,8 @@ __all__ = ["Flow", "ParameterDetails", "cache"]
 
 _SERIALS = itertools.count(1)
 _BLOCK_HOOKS = ("case", "resource")
+# Parameters and constants always stay root tasks: never put behind a case or resource
+_ROOT_ONLY = (Parameter, Constant)
 
 
 class _InitSignature:
@@ -228,10 +231,11 @@ class Flow:
         self._index.add_task(task)
         self._unused_task_tracker.discard(task)
         self._synced_now()
-        for key in _BLOCK_HOOKS:
-            block = _context.lookup(key, None)
-            if block is not None:
-                block.add_task(task, self)
+        if not isinstance(task, _ROOT_ONLY):  # as in Prefect: never inside a case/resource
+            for key in _BLOCK_HOOKS:
+                block = _context.lookup(key, None)
+                if block is not None:
+                    block.add_task(task, self)
         return task
 
     def add_edge(  # noqa: PLR0913 - Prefect's public signature
@@ -413,21 +417,18 @@ class Flow:
     def reference_tasks(self) -> OrderedSet[Task]:
         """The tasks set with `set_reference_tasks`, else the terminal tasks.
 
-        Default reference tasks skip resource-manager tasks (`_exclude_from_terminal`):
-        a task whose only downstream tasks are such tasks counts as terminal here.
+        As in Prefect, the default skips a resource manager's init and cleanup tasks
+        (`_exclude_from_terminal`), and a task whose only downstream tasks are resource
+        cleanups (`_resource_cleanup`) counts as terminal here.
         """
         if self._reference_tasks:
             return self._reference_tasks.copy()
         self._sync()
-
-        def excluded(task: Task) -> bool:
-            return getattr(task, "_exclude_from_terminal", False)
-
         return OrderedSet(
             t
             for t in self.tasks
-            if not excluded(t)
-            and all(excluded(e.downstream_task) for e in self._index.downstream[t])
+            if not t._exclude_from_terminal
+            and all(e.downstream_task._resource_cleanup for e in self._index.downstream[t])
         )
 
     def parameters(self) -> OrderedSet[Parameter]:

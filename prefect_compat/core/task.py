@@ -12,7 +12,10 @@ fixups; construction reads the config defaults by reference.
 Hooks other modules rely on:
   `_origin`                 (flow serial, flow name) of the flow whose `with` block built
                             this copy (see `_binding.check_origins`); None otherwise
-  `_exclude_from_terminal`  resource-manager tasks set it; Flow.reference_tasks skips them
+  `_exclude_from_terminal`  a resource manager's init and cleanup set it; never a default
+                            reference task (Flow.reference_tasks)
+  `_resource_cleanup`       a resource cleanup: a task with only such downstream tasks
+                            can still be a reference task
   `_run_spec`               the cached `RunSpec` (class attribute; per instance for
                             FunctionTask)
   `_logger_name`            the name the task was built with; `task.logger` is
@@ -138,6 +141,7 @@ class Task(TaskV2, metaclass=TaskMetaclass):
     _run_spec: ClassVar[RunSpec]
     _origin: tuple[int, str] | None = None
     _exclude_from_terminal: bool = False
+    _resource_cleanup: bool = False
     logger: logging.Logger = _TaskLogger()  # type: ignore[assignment]  # lazy, see _TaskLogger
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

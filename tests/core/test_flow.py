@@ -240,11 +240,13 @@ def test_reference_tasks_default_to_terminal_and_can_be_set():
 
 def test_excluded_tasks_stay_terminal_but_are_skipped_as_reference_tasks():
     init, setup, use, cleanup, after = named("init", "setup", "use", "cleanup", "after")
-    for t in (init, setup, cleanup):
+    for t in (init, cleanup):
         t._exclude_from_terminal = True
+    cleanup._resource_cleanup = True
     flow = Flow("rm")
     flow.chain(init, setup, use, cleanup)
     flow.add_edge(init, cleanup, key="x")
+    flow.add_edge(setup, cleanup, key="y")
     assert flow.terminal_tasks() == {cleanup}
     assert flow.reference_tasks() == {use}
     flow.add_edge(use, after)

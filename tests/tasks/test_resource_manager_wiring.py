@@ -12,7 +12,7 @@ import datetime
 
 import pytest
 
-from prefect_compat import Flow, resource_manager, task
+from prefect_compat import Flow, Parameter, case, resource_manager, task
 from prefect_compat.tasks.core.resource_manager import ResourceContext, resource_cleanup_trigger
 from prefect_compat.tasks.secrets import SecretBase
 
@@ -197,3 +197,28 @@ def test_a_secret_is_read_again_in_a_retry_pass_but_a_plain_task_is_not():
         flaky(Counted(name="s"))
     assert flow.run().is_successful()
     assert len(reads) == 2 and len(plain) == 1 and attempts == ["s3cret", "s3cret"]
+
+
+def test_a_parameter_first_used_in_the_block_stays_outside_it():
+    with Flow("param") as flow:
+        p = Parameter("p", default=1)
+        with Full():
+            plus_one(p)
+    assert ("Full.setup", "p", None) not in edges(flow)
+    assert ("Full.setup", "plus_one", None) in edges(flow)
+    assert flow.run().is_successful()
+
+
+def test_reference_tasks_skip_init_and_cleanup_only():
+    """1.4.1: a task whose downstream tasks are all cleanups is a reference task (setup
+    of an empty block too); init never is; a task feeding a resource's init is not."""
+    with Flow("refs") as flow:
+        flag = Parameter("flag", default=True)
+        with case(flag, True):
+            with Full() as resource:
+                used = plus_one(resource)
+        with Full(2):
+            pass
+    names = sorted(t.name for t in flow.reference_tasks())
+    assert names == ["Full.setup", "plus_one"]
+    assert used in flow.reference_tasks()

@@ -55,10 +55,6 @@ class ResourceSetupTask(Task):
 
     _restart_each_pass = True  # a later pass of flow.run() sets the resource up again
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._exclude_from_terminal = True
-
     def run(self, mgr: Any) -> Any:  # type: ignore[override]  # run() takes the task's inputs
         return mgr.setup()
 
@@ -84,6 +80,7 @@ class ResourceCleanupTask(Task):
     """Calls `cleanup(resource)` on the manager."""
 
     _restart_each_pass = True  # ... and cleans it up again
+    _resource_cleanup = True  # the tasks before it may still be reference tasks
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("trigger", resource_cleanup_trigger)
