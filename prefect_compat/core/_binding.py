@@ -105,7 +105,7 @@ def _check_signature(signature: inspect.Signature, owner: str) -> None:
             "arguments (*args) are not supported, because Prefect passes every argument by "
             "keyword. Accept **kwargs instead."
         )
-    reserved = [p.name for p in params if p.name in RESERVED_ARGS]
+    reserved = [name for name in RESERVED_ARGS if name in signature.parameters]
     if reserved:
         raise ValueError(
             f"Tasks cannot have the following argument names: {', '.join(reserved)}. "

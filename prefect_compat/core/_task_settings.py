@@ -92,7 +92,9 @@ def _retry_on(value: Any, max_retries: int) -> set[type[BaseException]] | None:
         return None
     if not max_retries:
         raise ValueError("A number of `max_retries` must be provided if `retry_on` is set.")
-    types = {value} if isinstance(value, type) else set(value)
+    # one exception type, or a collection of them; a string or an instance is one value
+    single = isinstance(value, (type, str)) or not isinstance(value, Iterable)
+    types = {value} if single else set(value)
     for item in types:
         if not isinstance(item, type):
             raise TypeError(

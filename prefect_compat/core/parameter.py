@@ -58,11 +58,10 @@ class Parameter(Task):
         resolve_flow(flow, self).add_task(self)
         return self
 
-    def copy(self, name: str | None = None, **task_args: Any) -> Parameter:  # type: ignore[override]
-        """A copy; a new `name` also becomes the slug, as parameters are found by name."""
-        if name is not None:
-            task_args["name"] = name
-            task_args.setdefault("slug", name)
+    def copy(self, name: str, **task_args: Any) -> Parameter:  # type: ignore[override]
+        """A copy under a new `name` (required, as in Prefect), which is also its slug."""
+        task_args["name"] = name
+        task_args.setdefault("slug", name)
         return super().copy(**task_args)  # type: ignore[return-value]
 
     def run(self) -> Any:

@@ -27,6 +27,7 @@ import datetime
 import enum
 import inspect
 import logging
+import typing
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Callable, ClassVar
 
@@ -327,8 +328,13 @@ class Task(TaskV2, metaclass=TaskMetaclass):
         self, flow: Any, bound: dict[str, Any], upstream_tasks: Any, mapped: bool
     ) -> Task:
         from prefect_compat.utilities.edges import strip_annotations
+        from prefect_compat.utilities.tasks import check_mappable
 
         upstream = list(upstream_tasks) if upstream_tasks is not None else []
+        for raw in bound.values():  # refuse a value that cannot be mapped before adding anything
+            value, is_mapped, _ = strip_annotations(raw, mapped)
+            if is_mapped:
+                check_mappable(value)
         values = (strip_annotations(v)[0] for v in (*bound.values(), *upstream))
         check_origins(flow, [v for v in values if isinstance(v, Task)])
         self._origin = (flow._serial, flow.name)
@@ -380,19 +386,46 @@ class Task(TaskV2, metaclass=TaskMetaclass):
     def inputs(self) -> dict[str, dict[str, Any]]:
         """`{argument: {"type", "default", "required"}}` from the run() signature."""
         found = {}
+        hints = None
         for param in self._spec().signature.parameters.values():
             empty = param.default is param.empty
+            kind = Any if param.annotation is param.empty else param.annotation
+            if isinstance(kind, str):
+                hints = self._own_hints() if hints is None else hints
+                kind = hints.get(param.name, kind)
             found[param.name] = {
-                "type": Any if param.annotation is param.empty else param.annotation,
+                "type": kind,
                 "default": None if empty else param.default,
                 "required": empty,
             }
         return found
 
     def outputs(self) -> Any:
-        """The run() return annotation (`typing.Any` when there is none)."""
-        annotation = self._spec().signature.return_annotation
-        return Any if annotation is inspect.Signature.empty else annotation
+        """The run() return annotation (`typing.Any` when there is none, None for Task's own)."""
+        spec = self._spec()
+        if spec is Task._run_spec:
+            return None  # the base run(), which does nothing
+        annotation = spec.signature.return_annotation
+        if annotation is inspect.Signature.empty:
+            return Any
+        if isinstance(annotation, str):
+            return self._own_hints().get("return", annotation)
+        return annotation
+
+    def _own_hints(self) -> dict[str, Any]:
+        """run()'s annotations evaluated, for prefect-compat's own task classes only.
+
+        Our modules postpone annotations, so their signatures hold strings where
+        Prefect's built-in tasks report types. A user's string annotations stay
+        strings, as they do in Prefect.
+        """
+        run = self.__dict__.get("run") or type(self).run
+        if not getattr(run, "__module__", "").startswith("prefect_compat."):
+            return {}
+        try:
+            return typing.get_type_hints(run)
+        except (NameError, TypeError):  # an annotation this Python cannot evaluate
+            return {}
 
     # -- operators: each builds a small task in the current flow ----------------------
     def __iter__(self) -> Iterator[Task]:
@@ -408,13 +441,15 @@ class Task(TaskV2, metaclass=TaskMetaclass):
         from prefect_compat._compat.era import legacy_013
         from prefect_compat.tasks.core.operators import GetItem
 
-        # 1.x names the task after the expression (`pair[0]`); 0.13 left it "GetItem"
-        name = None if legacy_013() else f"{self.name}[{key!r}]"
+        # 1.x names the task after the expression (`pair[0]`, `d[k]` for a task key);
+        # 0.13 left it "GetItem"
+        label = key.name if isinstance(key, Task) else repr(key)
+        name = None if legacy_013() else f"{self.name}[{label}]"
         return GetItem(name=name).bind(self, key)
 
     def __or__(self, other: Any) -> Any:
-        other = _as_task(other)
-        self.set_downstream(other)
+        """`a | b`: make `b` run after `a`; returns `b` as given (a list stays a list)."""
+        self.set_downstream(_as_task(other))
         return other
 
     def __ror__(self, other: Any) -> Task:

@@ -191,14 +191,22 @@ def _mappable_task(value: Any, flow: Any) -> Task:
     found = collection_task(value, flow)
     if found is not None:
         return found
-    if not hasattr(value, "__getitem__"):
-        raise TypeError(
-            f"Cannot map over unsubscriptable object of type {type(value)}: "
-            f"{repr(value)[:10]}... (wrap it in unmapped(...) to pass it whole)"
-        )
+    check_mappable(value)
     from prefect_compat.tasks.core.constants import Constant
 
     return Constant(value)
+
+
+def check_mappable(value: Any) -> None:
+    """TypeError unless `value` can be mapped over: a task, a sequence, or a set of tasks."""
+    if isinstance(value, Task) or hasattr(value, "__getitem__"):
+        return
+    if isinstance(value, (set, frozenset)) and any(isinstance(v, Task) for v in value):
+        return  # becomes a Set task
+    raise TypeError(
+        f"Cannot map over unsubscriptable object of type {type(value)}: "
+        f"{repr(value)[:10]}... (wrap it in unmapped(...) to pass it whole)"
+    )
 
 
 def _scratch_flow(flow: Any) -> Any:
