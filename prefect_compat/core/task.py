@@ -32,7 +32,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Callable, ClassVar
 
 from prefect_compat import _context
-from prefect_compat.core._binding import RunSpec, check_origins, resolve_flow
+from prefect_compat.core._binding import (
+    RunSpec,
+    call_signature,
+    check_origins,
+    resolve_flow,
+    run_inputs,
+    run_output,
+)
 from prefect_compat.core._task_settings import (
     cache_validator_for,
     initial_tags,
@@ -68,7 +75,10 @@ EXTRA_CALL_PARAMETERS = [
     inspect.Parameter("mapped", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=bool),
     inspect.Parameter("task_args", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=dict),
     inspect.Parameter(
-        "upstream_tasks", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Iterable[Any]
+        "upstream_tasks",
+        inspect.Parameter.KEYWORD_ONLY,
+        default=None,
+        annotation=typing.Iterable[Any],  # noqa: UP006 - shown as `Iterable[Any]`, as in Prefect
     ),
     inspect.Parameter("flow", inspect.Parameter.KEYWORD_ONLY, default=None, annotation="Flow"),
 ]
@@ -139,6 +149,7 @@ class Task(TaskV2, metaclass=TaskMetaclass):
     _run_spec: ClassVar[RunSpec]
     _origin: tuple[int, str] | None = None
     _exclude_from_terminal: bool = False
+    auto_generated: bool = False  # True for Constant/collection tasks made from plain values
     logger: logging.Logger = _TaskLogger()  # type: ignore[assignment]  # lazy, see _TaskLogger
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -219,7 +230,13 @@ class Task(TaskV2, metaclass=TaskMetaclass):
 
     __hash__ = object.__hash__
 
-    def run(self):  # type: ignore[no-untyped-def]  # unannotated: outputs() is Any
+    @instance_property
+    def __signature__(self) -> inspect.Signature:
+        """`inspect.signature(task)`: how to call it in a flow (run()'s arguments, then
+        the keyword-only `mapped`, `task_args`, `upstream_tasks`, `flow`)."""
+        return call_signature(self, EXTRA_CALL_PARAMETERS)
+
+    def run(self):  # type: ignore[no-untyped-def]  # unannotated; outputs() says None
         """The work itself; subclasses override it. Arguments arrive by keyword."""
 
     # -- copying and binding -----------------------------------------------------
@@ -385,47 +402,13 @@ class Task(TaskV2, metaclass=TaskMetaclass):
     # -- introspection ----------------------------------------------------------------
     def inputs(self) -> dict[str, dict[str, Any]]:
         """`{argument: {"type", "default", "required"}}` from the run() signature."""
-        found = {}
-        hints = None
-        for param in self._spec().signature.parameters.values():
-            empty = param.default is param.empty
-            kind = Any if param.annotation is param.empty else param.annotation
-            if isinstance(kind, str):
-                hints = self._own_hints() if hints is None else hints
-                kind = hints.get(param.name, kind)
-            found[param.name] = {
-                "type": kind,
-                "default": None if empty else param.default,
-                "required": empty,
-            }
-        return found
+        return run_inputs(self)
 
     def outputs(self) -> Any:
         """The run() return annotation (`typing.Any` when there is none, None for Task's own)."""
-        spec = self._spec()
-        if spec is Task._run_spec:
+        if self._spec() is Task._run_spec:
             return None  # the base run(), which does nothing
-        annotation = spec.signature.return_annotation
-        if annotation is inspect.Signature.empty:
-            return Any
-        if isinstance(annotation, str):
-            return self._own_hints().get("return", annotation)
-        return annotation
-
-    def _own_hints(self) -> dict[str, Any]:
-        """run()'s annotations evaluated, for prefect-compat's own task classes only.
-
-        Our modules postpone annotations, so their signatures hold strings where
-        Prefect's built-in tasks report types. A user's string annotations stay
-        strings, as they do in Prefect.
-        """
-        run = self.__dict__.get("run") or type(self).run
-        if not getattr(run, "__module__", "").startswith("prefect_compat."):
-            return {}
-        try:
-            return typing.get_type_hints(run)
-        except (NameError, TypeError):  # an annotation this Python cannot evaluate
-            return {}
+        return run_output(self)
 
     # -- operators: each builds a small task in the current flow ----------------------
     def __iter__(self) -> Iterator[Task]:

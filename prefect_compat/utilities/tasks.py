@@ -67,7 +67,9 @@ def as_task(x: Any, flow: Any = None) -> Task:
         return found
     from prefect_compat.tasks.core.constants import Constant
 
-    return Constant(x)
+    made = Constant(x)
+    made.auto_generated = True
+    return made
 
 
 def collection_task(x: Any, flow: Any = None) -> Task | None:
@@ -86,7 +88,9 @@ def collection_task(x: Any, flow: Any = None) -> Task | None:
         key_task, value_task = collection_task(keys, flow), collection_task(values, flow)
         if key_task is None and value_task is None:
             return None
-        return c.Dict().bind(
+        made: Task = c.Dict()
+        made.auto_generated = True
+        return made.bind(
             keys=keys if key_task is None else key_task,
             values=values if value_task is None else value_task,
             flow=flow,
@@ -105,7 +109,9 @@ def collection_task(x: Any, flow: Any = None) -> Task | None:
         cls = c.Tuple
     else:
         cls = c.Set
-    return cls().bind(flow=flow, **bound)
+    made = cls()
+    made.auto_generated = True
+    return made.bind(flow=flow, **bound)
 
 
 _COLLECTIONS = (dict, list, tuple, set, frozenset)
@@ -194,7 +200,9 @@ def _mappable_task(value: Any, flow: Any) -> Task:
     check_mappable(value)
     from prefect_compat.tasks.core.constants import Constant
 
-    return Constant(value)
+    made = Constant(value)
+    made.auto_generated = True
+    return made
 
 
 def check_mappable(value: Any) -> None:

@@ -131,3 +131,41 @@ def test_mapping_over_an_unsubscriptable_value_adds_nothing_to_the_flow():
             inc(3, mapped=True)
     assert flow.tasks == set()
     assert flow.edges == set()
+
+
+def test_inspect_signature_of_a_task_is_how_to_call_it_in_a_flow():
+    import inspect
+
+    def pair(a, *, b, **rest):
+        return a
+
+    extras = "mapped: bool = False, task_args: dict = None, upstream_tasks: Iterable[Any] = None"
+    assert str(inspect.signature(task(pair))) == (
+        f"(a, *, b, {extras}, flow: 'Flow' = None, **rest) -> 'Task'"
+    )
+    assert str(inspect.signature(operators.GetItem())) == (
+        "(task_result: Any, key: Any, default: Any = <no default>, *, "
+        f"{extras}, flow: 'Flow' = None) -> 'Task'"
+    )
+    assert str(inspect.signature(Task())) == f"(*, {extras}, flow: 'Flow' = None) -> 'Task'"
+    with pytest.raises(AttributeError):
+        Task.__signature__  # noqa: B018 - only instances have one
+    assert "max_retries" in inspect.signature(Task).parameters
+
+
+def test_tasks_made_from_plain_values_are_marked_auto_generated():
+    @task
+    def ident(x):
+        return x
+
+    with Flow("f") as flow:
+        source = Task(name="source")
+        ident([source, 1])
+        ident({"k": source})
+        ident.map([1, 2])
+        ident(5, upstream_tasks=[7])
+        source + 1
+        source["k"]
+    marked = sorted(type(t).__name__ for t in flow.tasks if t.auto_generated)
+    assert marked == ["Constant", "Constant", "Dict", "List", "List"]
+    assert Task().auto_generated is False
