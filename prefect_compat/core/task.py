@@ -42,10 +42,12 @@ from prefect_compat.core._binding import (
 )
 from prefect_compat.core._task_settings import (
     cache_validator_for,
+    class_attribute_clashes,
     initial_tags,
     result_at_target,
     retry_settings,
     state_handler_list,
+    warn_overwritten,
     warning_init,
 )
 from prefect_compat.core._task_v2 import TaskV2
@@ -149,6 +151,7 @@ class Task(TaskV2, metaclass=TaskMetaclass):
     _run_spec: ClassVar[RunSpec]
     _origin: tuple[int, str] | None = None
     _exclude_from_terminal: bool = False
+    _attribute_clashes: ClassVar[tuple[str, ...]] = ()  # Task attributes a subclass defines
     auto_generated: bool = False  # True for Constant/collection tasks made from plain values
     logger: logging.Logger = _TaskLogger()  # type: ignore[assignment]  # lazy, see _TaskLogger
 
@@ -161,6 +164,7 @@ class Task(TaskV2, metaclass=TaskMetaclass):
                 cls._run_spec = RunSpec.of(run.__func__, owner)
             else:
                 cls._run_spec = RunSpec.of(run, owner, drop_self=True)
+        cls._attribute_clashes = class_attribute_clashes(cls, Task)
         init = cls.__dict__.get("__init__")
         if init is not None and not getattr(init, "_warns_on_task_args", False):
             cls.__init__ = warning_init(init)  # type: ignore[method-assign]
@@ -189,6 +193,8 @@ class Task(TaskV2, metaclass=TaskMetaclass):
         nout: int | None = None,
         result_handler: Any = None,
     ) -> None:
+        if self.__dict__ or self._attribute_clashes:
+            warn_overwritten(self, self._attribute_clashes)
         self.name = name or type(self).__name__
         self._logger_name = self.name
         self.slug = slug
