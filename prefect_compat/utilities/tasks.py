@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime
 import functools
 import inspect
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Callable
 
@@ -161,7 +161,7 @@ def apply_map(func: Callable[..., Any], *args: Any, flow: Any = None, **kwargs: 
     flow = flow if flow is not None else _context.lookup("flow", None)
     if flow is None:
         raise ValueError(
-            "Could not infer an active Flow context: call apply_map inside "
+            "Couldn't infer a flow in the current context: call apply_map inside "
             "`with Flow(...)` or pass flow=..."
         )
     stand_ins: dict[Task, tuple[Task, bool]] = {}
@@ -170,6 +170,12 @@ def apply_map(func: Callable[..., Any], *args: Any, flow: Any = None, **kwargs: 
         value, is_mapped, flattened = strip_annotations(value, mapped=True)
         if not is_mapped:
             return value
+        if not isinstance(value, (Task, Sequence)):
+            raise TypeError(
+                f"Cannot map over non-sequence object of type `{type(value).__name__}` "
+                "(apply_map maps over tasks and sequences; wrap it in unmapped(...) to pass "
+                "it whole)"
+            )
         real = value if isinstance(value, Task) else _mappable_task(value, flow)
         stand_in = _MappedArgument(name=real.name)
         stand_ins[stand_in] = (real, flattened)

@@ -169,3 +169,23 @@ def test_tasks_made_from_plain_values_are_marked_auto_generated():
     marked = sorted(type(t).__name__ for t in flow.tasks if t.auto_generated)
     assert marked == ["Constant", "Constant", "Dict", "List", "List"]
     assert Task().auto_generated is False
+
+
+@pytest.mark.parametrize("value", [{"a": 1}, {1, 2}, 1.5, None])
+def test_apply_map_refuses_a_non_sequence_before_building_anything(value):
+    from prefect_compat import apply_map
+
+    kind = type(value).__name__
+    with Flow("f") as flow:
+        with pytest.raises(
+            TypeError, match=f"Cannot map over non-sequence object of type `{kind}`"
+        ):
+            apply_map(lambda x: Task()(x), value)
+    assert flow.tasks == set()
+
+
+def test_apply_map_without_a_flow_says_so():
+    from prefect_compat import apply_map
+
+    with pytest.raises(ValueError, match="Couldn't infer a flow in the current context"):
+        apply_map(lambda x: x, [1])
