@@ -64,6 +64,12 @@ class Parameter(Task):
         task_args.setdefault("slug", name)
         return super().copy(**task_args)  # type: ignore[return-value]
 
+    def serialize(self) -> dict[str, Any]:
+        """This Parameter as `ParameterSchema` writes it."""
+        from prefect_compat.serialization.task import ParameterSchema
+
+        return ParameterSchema().dump(self)  # type: ignore[no-any-return]
+
     def run(self) -> Any:
         params = _context.lookup("parameters", None) or {}
         if self.name in params:

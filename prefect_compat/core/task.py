@@ -416,6 +416,12 @@ class Task(TaskV2, metaclass=TaskMetaclass):
             return None  # the base run(), which does nothing
         return run_output(self)
 
+    def serialize(self) -> dict[str, Any]:
+        """This task as `TaskSchema` writes it (each task's entry in `flow.serialize()`)."""
+        from prefect_compat.serialization.task import TaskSchema
+
+        return TaskSchema().dump(self)  # type: ignore[no-any-return]
+
     # -- operators: each builds a small task in the current flow ----------------------
     def __iter__(self) -> Iterator[Task]:
         if self.nout is None:
@@ -445,9 +451,11 @@ class Task(TaskV2, metaclass=TaskMetaclass):
         self.set_upstream(_as_task(other))
         return self
 
-    def pipe(self, _prefect_task: Task, **kwargs: Any) -> Task:
-        """`self.pipe(t, **kw)` is `t(self, **kw)`."""
-        return _prefect_task(self, **kwargs)
+    def pipe(_prefect_self, _prefect_task: Task, **kwargs: Any) -> Task:  # noqa: N805 - see below
+        """`self.pipe(t, **kw)` is `t(self, **kw)`; `self` itself is refused as a keyword."""
+        if "self" in kwargs:  # the call could not pass it on: Task.__call__ takes `self`
+            raise ValueError('You cannot use the keyword argument "self" in .pipe.')
+        return _prefect_task(_prefect_self, **kwargs)
 
     def __add__(self, other: Any) -> Task:
         return _op("Add", self, other)

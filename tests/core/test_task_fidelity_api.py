@@ -189,3 +189,32 @@ def test_apply_map_without_a_flow_says_so():
 
     with pytest.raises(ValueError, match="Couldn't infer a flow in the current context"):
         apply_map(lambda x: x, [1])
+
+
+def test_serialize_writes_the_schema_entry_for_tasks_and_parameters():
+    t = Task(name="x", tags=["b", "a"])
+    data = t.serialize()
+    assert (data["name"], data["tags"], data["type"]) == ("x", ["a", "b"], "prefect.core.task.Task")
+    assert data["outputs"] == "None"
+    assert data["__version__"] == "1.4.1"
+    p = Parameter("p", default=[1]).serialize()
+    assert (p["name"], p["default"], p["required"], p["type"]) == (
+        "p",
+        [1],
+        False,
+        "prefect.core.parameter.Parameter",
+    )
+
+
+def test_pipe_refuses_a_keyword_named_self_before_adding_anything():
+    @task
+    def takes(x, y):
+        return (x, y)
+
+    with Flow("f") as flow:
+        source = Task(name="source")
+        with pytest.raises(ValueError, match='keyword argument "self" in .pipe'):
+            source.pipe(takes, self=3)
+        piped = source.pipe(takes, y=3)
+    assert flow.tasks == {source, piped}
+    assert flow.constants[piped] == {"y": 3}
