@@ -19,6 +19,7 @@ from prefect_compat.core._binding import warn_task_arguments
 
 __all__ = [
     "TASK_ATTRIBUTES",
+    "TaskLogger",
     "cache_validator_for",
     "class_attribute_clashes",
     "initial_tags",
@@ -227,3 +228,22 @@ def warn_overwritten(task: Any, class_clashes: tuple[str, ...]) -> None:
             UserWarning,
             stacklevel=3,  # the subclass __init__ (or the call, for a class attribute)
         )
+
+
+class TaskLogger:
+    """`task.logger`: the `prefect.<task name>` logger, looked up on first use, then kept.
+
+    Prefect builds it in `Task.__init__` from the name the task was built with, so a
+    renamed copy still logs under the original name; we record that name there and look
+    the logger up lazily, once per task (never per run). A non-data descriptor: the
+    logger lands in the instance dict, so `task.logger = other` works as in Prefect.
+    """
+
+    def __get__(self, task: Any, owner: Any = None) -> Any:
+        if task is None:
+            return self
+        from prefect_compat.utilities.logging import get_logger
+
+        logger = get_logger(task.__dict__.get("_logger_name") or task.name)
+        task.__dict__["logger"] = logger
+        return logger

@@ -41,6 +41,7 @@ from prefect_compat.core._binding import (
     run_output,
 )
 from prefect_compat.core._task_settings import (
+    TaskLogger,
     cache_validator_for,
     class_attribute_clashes,
     initial_tags,
@@ -122,25 +123,6 @@ def _moved_parameter() -> type:
     return Parameter
 
 
-class _TaskLogger:
-    """`task.logger`: the `prefect.<task name>` logger, looked up on first use, then kept.
-
-    Prefect builds it in `Task.__init__` from the name the task was built with, so a
-    renamed copy still logs under the original name; we record that name there and look
-    the logger up lazily, once per task (never per run). A non-data descriptor: the
-    logger lands in the instance dict, so `task.logger = other` works as in Prefect.
-    """
-
-    def __get__(self, task: Any, owner: Any = None) -> Any:
-        if task is None:
-            return self
-        from prefect_compat.utilities.logging import get_logger
-
-        logger = get_logger(task.__dict__.get("_logger_name") or task.name)
-        task.__dict__["logger"] = logger
-        return logger
-
-
 class Task(TaskV2, metaclass=TaskMetaclass):
     """A unit of work: subclass it and implement `run()`, or use the `@task` decorator.
 
@@ -153,7 +135,7 @@ class Task(TaskV2, metaclass=TaskMetaclass):
     _exclude_from_terminal: bool = False
     _attribute_clashes: ClassVar[tuple[str, ...]] = ()  # Task attributes a subclass defines
     auto_generated: bool = False  # True for Constant/collection tasks made from plain values
-    logger: logging.Logger = _TaskLogger()  # type: ignore[assignment]  # lazy, see _TaskLogger
+    logger: logging.Logger = TaskLogger()  # type: ignore[assignment]  # lazy, see TaskLogger
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
