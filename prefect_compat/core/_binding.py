@@ -123,7 +123,7 @@ def _check_signature(signature: inspect.Signature, owner: str) -> None:
 
 
 def infer_nout(fn: Callable[..., Any]) -> int | None:
-    """Length of a `Tuple[a, b]` / `tuple[a, b]` return annotation, else None.
+    """Length of a `Tuple[a, b]` / `tuple[a, b]` return annotation (0 for `Tuple[()]`), else None.
 
     Like Prefect, only real annotation objects count: string annotations (including
     every annotation under `from __future__ import annotations`) are not evaluated.
@@ -134,7 +134,9 @@ def infer_nout(fn: Callable[..., Any]) -> int | None:
     if typing.get_origin(annotation) is not tuple:
         return None
     args = typing.get_args(annotation)
-    if not args or Ellipsis in args or args == ((),):
+    if args == ((),) or (not args and hasattr(annotation, "__args__")):
+        return 0  # `Tuple[()]`, the empty tuple (bare `Tuple` has no `__args__`)
+    if not args or Ellipsis in args:
         return None
     return len(args)
 

@@ -218,3 +218,24 @@ def test_pipe_refuses_a_keyword_named_self_before_adding_anything():
         piped = source.pipe(takes, y=3)
     assert flow.tasks == {source, piped}
     assert flow.constants[piped] == {"y": 3}
+
+
+@pytest.mark.parametrize(
+    ("annotation", "nout"),
+    [
+        (typing.Tuple[()], 0),
+        (typing.Tuple, None),  # noqa: UP006 - the typing form is what is checked
+        (tuple[int, str], 2),
+        (tuple[int, ...], None),
+        ("tuple[int, str]", None),  # a string (postponed) annotation is not evaluated
+    ],
+)
+def test_nout_from_the_return_annotation(annotation, nout):
+    def fn():
+        return ()
+
+    fn.__annotations__["return"] = annotation  # this module postpones annotations
+    made = task(fn)
+    assert made.nout == nout
+    if nout == 0:
+        assert list(made) == []
