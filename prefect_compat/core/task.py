@@ -333,15 +333,19 @@ class Task(TaskV2, metaclass=TaskMetaclass):
         self, flow: Any, bound: dict[str, Any], upstream_tasks: Any, mapped: bool
     ) -> Task:
         from prefect_compat.utilities.edges import strip_annotations
-        from prefect_compat.utilities.tasks import check_mappable
 
         upstream = list(upstream_tasks) if upstream_tasks is not None else []
-        for raw in bound.values():  # refuse a value that cannot be mapped before adding anything
+        tasks = []
+        for raw in bound.values():
             value, is_mapped, _ = strip_annotations(raw, mapped)
-            if is_mapped:
+            if isinstance(value, Task):
+                tasks.append(value)
+            elif is_mapped:  # refuse what cannot be mapped before adding anything
+                from prefect_compat.utilities.tasks import check_mappable
+
                 check_mappable(value)
-        values = (strip_annotations(v)[0] for v in (*bound.values(), *upstream))
-        check_origins(flow, [v for v in values if isinstance(v, Task)])
+        tasks += [v for v in (strip_annotations(u)[0] for u in upstream) if isinstance(v, Task)]
+        check_origins(flow, tasks)
         self._origin = (flow._serial, flow.name)
         flow.set_dependencies(self, upstream_tasks=upstream, keyword_tasks=bound, mapped=mapped)
         return self
