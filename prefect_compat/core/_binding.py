@@ -22,9 +22,12 @@ from typing import Any, Callable
 __all__ = [
     "RESERVED_ARGS",
     "RunSpec",
+    "call_signature",
     "check_origins",
     "infer_nout",
     "resolve_flow",
+    "run_inputs",
+    "run_output",
     "warn_task_arguments",
 ]
 
@@ -105,7 +108,7 @@ def _check_signature(signature: inspect.Signature, owner: str) -> None:
             "arguments (*args) are not supported, because Prefect passes every argument by "
             "keyword. Accept **kwargs instead."
         )
-    reserved = [p.name for p in params if p.name in RESERVED_ARGS]
+    reserved = [name for name in RESERVED_ARGS if name in signature.parameters]
     if reserved:
         raise ValueError(
             f"Tasks cannot have the following argument names: {', '.join(reserved)}. "
@@ -120,7 +123,7 @@ def _check_signature(signature: inspect.Signature, owner: str) -> None:
 
 
 def infer_nout(fn: Callable[..., Any]) -> int | None:
-    """Length of a `Tuple[a, b]` / `tuple[a, b]` return annotation, else None.
+    """Length of a `Tuple[a, b]` / `tuple[a, b]` return annotation (0 for `Tuple[()]`), else None.
 
     Like Prefect, only real annotation objects count: string annotations (including
     every annotation under `from __future__ import annotations`) are not evaluated.
@@ -131,7 +134,9 @@ def infer_nout(fn: Callable[..., Any]) -> int | None:
     if typing.get_origin(annotation) is not tuple:
         return None
     args = typing.get_args(annotation)
-    if not args or Ellipsis in args or args == ((),):
+    if args == ((),) or (not args and hasattr(annotation, "__args__")):
+        return 0  # `Tuple[()]`, the empty tuple (bare `Tuple` has no `__args__`)
+    if not args or Ellipsis in args:
         return None
     return len(args)
 
@@ -197,3 +202,63 @@ def warn_task_arguments(cls_name: str, args: tuple[Any, ...], kwargs: dict[str, 
         stacklevel=3,
     )
     return True
+
+
+# -- introspection: inputs(), outputs(), inspect.signature(task) ----------------------------
+def own_hints(task: Any) -> dict[str, Any]:
+    """run()'s annotations evaluated, for prefect-compat's own task classes only.
+
+    Our modules postpone annotations, so their signatures hold strings where Prefect's
+    built-in tasks report types. A user's string annotations stay strings, as they do
+    in Prefect.
+    """
+    run = task.__dict__.get("run") or type(task).run
+    if not getattr(run, "__module__", "").startswith("prefect_compat."):
+        return {}
+    try:
+        return typing.get_type_hints(run)
+    except (NameError, TypeError):  # an annotation this Python cannot evaluate
+        return {}
+
+
+def _typed_params(task: Any) -> list[inspect.Parameter]:
+    found = []
+    hints = None
+    for param in task._spec().signature.parameters.values():
+        if isinstance(param.annotation, str):
+            hints = own_hints(task) if hints is None else hints
+            found.append(param.replace(annotation=hints.get(param.name, param.annotation)))
+        else:
+            found.append(param)
+    return found
+
+
+def run_inputs(task: Any) -> dict[str, dict[str, Any]]:
+    """`{argument: {"type", "default", "required"}}` from the task's run() signature."""
+    found = {}
+    for param in _typed_params(task):
+        empty = param.default is param.empty
+        found[param.name] = {
+            "type": Any if param.annotation is param.empty else param.annotation,
+            "default": None if empty else param.default,
+            "required": empty,
+        }
+    return found
+
+
+def run_output(task: Any) -> Any:
+    """The run() return annotation, `typing.Any` when there is none."""
+    annotation = task._spec().signature.return_annotation
+    if annotation is inspect.Signature.empty:
+        return Any
+    if isinstance(annotation, str):
+        return own_hints(task).get("return", annotation)
+    return annotation
+
+
+def call_signature(task: Any, extra: list[inspect.Parameter]) -> inspect.Signature:
+    """run()'s parameters, then `extra` (keyword-only), then run()'s `**kwargs` if any."""
+    params = _typed_params(task)
+    var_keyword = [p for p in params if p.kind is inspect.Parameter.VAR_KEYWORD]
+    named = [p for p in params if p.kind is not inspect.Parameter.VAR_KEYWORD]
+    return inspect.Signature([*named, *extra, *var_keyword], return_annotation="Task")

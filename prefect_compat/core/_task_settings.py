@@ -18,13 +18,25 @@ from prefect_compat import _context
 from prefect_compat.core._binding import warn_task_arguments
 
 __all__ = [
+    "TASK_ATTRIBUTES",
+    "TaskLogger",
     "cache_validator_for",
+    "class_attribute_clashes",
     "initial_tags",
     "result_at_target",
     "retry_settings",
     "state_handler_list",
+    "warn_overwritten",
     "warning_init",
 ]
+
+# What Task.__init__ sets; a subclass that sets one first is warned (1.x), as it is replaced.
+TASK_ATTRIBUTES = frozenset((
+    "auto_generated", "cache_for", "cache_key", "cache_validator", "checkpoint", "log_stdout",
+    "logger", "max_retries", "name", "nout", "result", "retry_delay", "retry_on",
+    "skip_on_upstream_skip", "slug", "state_handlers", "tags", "target", "task_run_name",
+    "timeout", "trigger",
+))  # fmt: skip
 
 
 class OnFailure:
@@ -92,7 +104,9 @@ def _retry_on(value: Any, max_retries: int) -> set[type[BaseException]] | None:
         return None
     if not max_retries:
         raise ValueError("A number of `max_retries` must be provided if `retry_on` is set.")
-    types = {value} if isinstance(value, type) else set(value)
+    # one exception type, or a collection of them; a string or an instance is one value
+    single = isinstance(value, (type, str)) or not isinstance(value, Iterable)
+    types = {value} if single else set(value)
     for item in types:
         if not isinstance(item, type):
             raise TypeError(
@@ -180,3 +194,56 @@ def warning_init(init: Callable[..., None]) -> Callable[..., None]:
 
     __init__._warns_on_task_args = True  # type: ignore[attr-defined]
     return __init__
+
+
+def class_attribute_clashes(cls: type, base: type) -> tuple[str, ...]:
+    """Task attributes that `cls` or a class between it and `base` defines at class level."""
+    found: set[str] = set()
+    for klass in cls.__mro__:
+        if klass is base:
+            break
+        found.update(TASK_ATTRIBUTES.intersection(vars(klass)))
+    return tuple(sorted(found))
+
+
+def warn_overwritten(task: Any, class_clashes: tuple[str, ...]) -> None:
+    """Warn, as Prefect 1.x does, about each Task attribute set before `Task.__init__`.
+
+    Called only when the instance already holds attributes or its class defines one
+    of them, so a plain construction pays a single truth test.
+    """
+    clashes = TASK_ATTRIBUTES.intersection(task.__dict__).union(class_clashes)
+    task.__dict__.pop("logger", None)  # replaced, as Prefect builds a new one here
+    if not clashes:
+        return
+    from prefect_compat._compat.era import legacy_013
+
+    if legacy_013():
+        return
+    cls_name = type(task).__name__
+    for attr in sorted(clashes):
+        warnings.warn(
+            f"`{cls_name}` sets a `{attr}` attribute, which will be overwritten by "
+            f"`prefect.Task`. Please rename this attribute to avoid this issue.",
+            UserWarning,
+            stacklevel=3,  # the subclass __init__ (or the call, for a class attribute)
+        )
+
+
+class TaskLogger:
+    """`task.logger`: the `prefect.<task name>` logger, looked up on first use, then kept.
+
+    Prefect builds it in `Task.__init__` from the name the task was built with, so a
+    renamed copy still logs under the original name; we record that name there and look
+    the logger up lazily, once per task (never per run). A non-data descriptor: the
+    logger lands in the instance dict, so `task.logger = other` works as in Prefect.
+    """
+
+    def __get__(self, task: Any, owner: Any = None) -> Any:
+        if task is None:
+            return self
+        from prefect_compat.utilities.logging import get_logger
+
+        logger = get_logger(task.__dict__.get("_logger_name") or task.name)
+        task.__dict__["logger"] = logger
+        return logger

@@ -30,17 +30,28 @@ import datetime
 import enum
 import inspect
 import logging
+import typing
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Callable, ClassVar
 
 from prefect_compat import _context
-from prefect_compat.core._binding import RunSpec, check_origins, resolve_flow
+from prefect_compat.core._binding import (
+    RunSpec,
+    call_signature,
+    check_origins,
+    resolve_flow,
+    run_inputs,
+    run_output,
+)
 from prefect_compat.core._task_settings import (
+    TaskLogger,
     cache_validator_for,
+    class_attribute_clashes,
     initial_tags,
     result_at_target,
     retry_settings,
     state_handler_list,
+    warn_overwritten,
     warning_init,
 )
 from prefect_compat.core._task_v2 import TaskV2
@@ -70,7 +81,10 @@ EXTRA_CALL_PARAMETERS = [
     inspect.Parameter("mapped", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=bool),
     inspect.Parameter("task_args", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=dict),
     inspect.Parameter(
-        "upstream_tasks", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Iterable[Any]
+        "upstream_tasks",
+        inspect.Parameter.KEYWORD_ONLY,
+        default=None,
+        annotation=typing.Iterable[Any],  # noqa: UP006 - shown as `Iterable[Any]`, as in Prefect
     ),
     inspect.Parameter("flow", inspect.Parameter.KEYWORD_ONLY, default=None, annotation="Flow"),
 ]
@@ -112,25 +126,6 @@ def _moved_parameter() -> type:
     return Parameter
 
 
-class _TaskLogger:
-    """`task.logger`: the `prefect.<task name>` logger, looked up on first use, then kept.
-
-    Prefect builds it in `Task.__init__` from the name the task was built with, so a
-    renamed copy still logs under the original name; we record that name there and look
-    the logger up lazily, once per task (never per run). A non-data descriptor: the
-    logger lands in the instance dict, so `task.logger = other` works as in Prefect.
-    """
-
-    def __get__(self, task: Any, owner: Any = None) -> Any:
-        if task is None:
-            return self
-        from prefect_compat.utilities.logging import get_logger
-
-        logger = get_logger(task.__dict__.get("_logger_name") or task.name)
-        task.__dict__["logger"] = logger
-        return logger
-
-
 class Task(TaskV2, metaclass=TaskMetaclass):
     """A unit of work: subclass it and implement `run()`, or use the `@task` decorator.
 
@@ -142,7 +137,9 @@ class Task(TaskV2, metaclass=TaskMetaclass):
     _origin: tuple[int, str] | None = None
     _exclude_from_terminal: bool = False
     _resource_cleanup: bool = False
-    logger: logging.Logger = _TaskLogger()  # type: ignore[assignment]  # lazy, see _TaskLogger
+    _attribute_clashes: ClassVar[tuple[str, ...]] = ()  # Task attributes a subclass defines
+    auto_generated: bool = False  # True for Constant/collection tasks made from plain values
+    logger: logging.Logger = TaskLogger()  # type: ignore[assignment]  # lazy, see TaskLogger
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -153,6 +150,7 @@ class Task(TaskV2, metaclass=TaskMetaclass):
                 cls._run_spec = RunSpec.of(run.__func__, owner)
             else:
                 cls._run_spec = RunSpec.of(run, owner, drop_self=True)
+        cls._attribute_clashes = class_attribute_clashes(cls, Task)
         init = cls.__dict__.get("__init__")
         if init is not None and not getattr(init, "_warns_on_task_args", False):
             cls.__init__ = warning_init(init)  # type: ignore[method-assign]
@@ -181,6 +179,8 @@ class Task(TaskV2, metaclass=TaskMetaclass):
         nout: int | None = None,
         result_handler: Any = None,
     ) -> None:
+        if self.__dict__ or self._attribute_clashes:
+            warn_overwritten(self, self._attribute_clashes)
         self.name = name or type(self).__name__
         self._logger_name = self.name
         self.slug = slug
@@ -222,7 +222,13 @@ class Task(TaskV2, metaclass=TaskMetaclass):
 
     __hash__ = object.__hash__
 
-    def run(self):  # type: ignore[no-untyped-def]  # unannotated: outputs() is Any
+    @instance_property
+    def __signature__(self) -> inspect.Signature:
+        """`inspect.signature(task)`: how to call it in a flow (run()'s arguments, then
+        the keyword-only `mapped`, `task_args`, `upstream_tasks`, `flow`)."""
+        return call_signature(self, EXTRA_CALL_PARAMETERS)
+
+    def run(self):  # type: ignore[no-untyped-def]  # unannotated; outputs() says None
         """The work itself; subclasses override it. Arguments arrive by keyword."""
 
     # -- copying and binding -----------------------------------------------------
@@ -333,8 +339,17 @@ class Task(TaskV2, metaclass=TaskMetaclass):
         from prefect_compat.utilities.edges import strip_annotations
 
         upstream = list(upstream_tasks) if upstream_tasks is not None else []
-        values = (strip_annotations(v)[0] for v in (*bound.values(), *upstream))
-        check_origins(flow, [v for v in values if isinstance(v, Task)])
+        tasks = []
+        for raw in bound.values():
+            value, is_mapped, _ = strip_annotations(raw, mapped)
+            if isinstance(value, Task):
+                tasks.append(value)
+            elif is_mapped:  # refuse what cannot be mapped before adding anything
+                from prefect_compat.utilities.tasks import check_mappable
+
+                check_mappable(value)
+        tasks += [v for v in (strip_annotations(u)[0] for u in upstream) if isinstance(v, Task)]
+        check_origins(flow, tasks)
         self._origin = (flow._serial, flow.name)
         flow.set_dependencies(self, upstream_tasks=upstream, keyword_tasks=bound, mapped=mapped)
         return self
@@ -383,20 +398,19 @@ class Task(TaskV2, metaclass=TaskMetaclass):
     # -- introspection ----------------------------------------------------------------
     def inputs(self) -> dict[str, dict[str, Any]]:
         """`{argument: {"type", "default", "required"}}` from the run() signature."""
-        found = {}
-        for param in self._spec().signature.parameters.values():
-            empty = param.default is param.empty
-            found[param.name] = {
-                "type": Any if param.annotation is param.empty else param.annotation,
-                "default": None if empty else param.default,
-                "required": empty,
-            }
-        return found
+        return run_inputs(self)
 
     def outputs(self) -> Any:
-        """The run() return annotation (`typing.Any` when there is none)."""
-        annotation = self._spec().signature.return_annotation
-        return Any if annotation is inspect.Signature.empty else annotation
+        """The run() return annotation (`typing.Any` when there is none, None for Task's own)."""
+        if self._spec() is Task._run_spec:
+            return None  # the base run(), which does nothing
+        return run_output(self)
+
+    def serialize(self) -> dict[str, Any]:
+        """This task as `TaskSchema` writes it (each task's entry in `flow.serialize()`)."""
+        from prefect_compat.serialization.task import TaskSchema
+
+        return TaskSchema().dump(self)  # type: ignore[no-any-return]
 
     # -- operators: each builds a small task in the current flow ----------------------
     def __iter__(self) -> Iterator[Task]:
@@ -412,22 +426,26 @@ class Task(TaskV2, metaclass=TaskMetaclass):
         from prefect_compat._compat.era import legacy_013
         from prefect_compat.tasks.core.operators import GetItem
 
-        # 1.x names the task after the expression (`pair[0]`); 0.13 left it "GetItem"
-        name = None if legacy_013() else f"{self.name}[{key!r}]"
+        # 1.x names the task after the expression (`pair[0]`, `d[k]` for a task key);
+        # 0.13 left it "GetItem"
+        label = key.name if isinstance(key, Task) else repr(key)
+        name = None if legacy_013() else f"{self.name}[{label}]"
         return GetItem(name=name).bind(self, key)
 
     def __or__(self, other: Any) -> Any:
-        other = _as_task(other)
-        self.set_downstream(other)
+        """`a | b`: make `b` run after `a`; returns `b` as given (a list stays a list)."""
+        self.set_downstream(_as_task(other))
         return other
 
     def __ror__(self, other: Any) -> Task:
         self.set_upstream(_as_task(other))
         return self
 
-    def pipe(self, _prefect_task: Task, **kwargs: Any) -> Task:
-        """`self.pipe(t, **kw)` is `t(self, **kw)`."""
-        return _prefect_task(self, **kwargs)
+    def pipe(_prefect_self, _prefect_task: Task, **kwargs: Any) -> Task:  # noqa: N805 - see below
+        """`self.pipe(t, **kw)` is `t(self, **kw)`; `self` itself is refused as a keyword."""
+        if "self" in kwargs:  # the call could not pass it on: Task.__call__ takes `self`
+            raise ValueError('You cannot use the keyword argument "self" in .pipe.')
+        return _prefect_task(_prefect_self, **kwargs)
 
     def __add__(self, other: Any) -> Task:
         return _op("Add", self, other)

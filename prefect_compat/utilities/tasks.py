@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime
 import functools
 import inspect
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Callable
 
@@ -67,7 +67,9 @@ def as_task(x: Any, flow: Any = None) -> Task:
         return found
     from prefect_compat.tasks.core.constants import Constant
 
-    return Constant(x)
+    made = Constant(x)
+    made.auto_generated = True
+    return made
 
 
 def collection_task(x: Any, flow: Any = None) -> Task | None:
@@ -86,7 +88,9 @@ def collection_task(x: Any, flow: Any = None) -> Task | None:
         key_task, value_task = collection_task(keys, flow), collection_task(values, flow)
         if key_task is None and value_task is None:
             return None
-        return c.Dict().bind(
+        made: Task = c.Dict()
+        made.auto_generated = True
+        return made.bind(
             keys=keys if key_task is None else key_task,
             values=values if value_task is None else value_task,
             flow=flow,
@@ -105,7 +109,9 @@ def collection_task(x: Any, flow: Any = None) -> Task | None:
         cls = c.Tuple
     else:
         cls = c.Set
-    return cls().bind(flow=flow, **bound)
+    made = cls()
+    made.auto_generated = True
+    return made.bind(flow=flow, **bound)
 
 
 _COLLECTIONS = (dict, list, tuple, set, frozenset)
@@ -155,7 +161,7 @@ def apply_map(func: Callable[..., Any], *args: Any, flow: Any = None, **kwargs: 
     flow = flow if flow is not None else _context.lookup("flow", None)
     if flow is None:
         raise ValueError(
-            "Could not infer an active Flow context: call apply_map inside "
+            "Couldn't infer a flow in the current context: call apply_map inside "
             "`with Flow(...)` or pass flow=..."
         )
     stand_ins: dict[Task, tuple[Task, bool]] = {}
@@ -164,6 +170,12 @@ def apply_map(func: Callable[..., Any], *args: Any, flow: Any = None, **kwargs: 
         value, is_mapped, flattened = strip_annotations(value, mapped=True)
         if not is_mapped:
             return value
+        if not isinstance(value, (Task, Sequence)):
+            raise TypeError(
+                f"Cannot map over non-sequence object of type `{type(value).__name__}` "
+                "(apply_map maps over tasks and sequences; wrap it in unmapped(...) to pass "
+                "it whole)"
+            )
         real = value if isinstance(value, Task) else _mappable_task(value, flow)
         stand_in = _MappedArgument(name=real.name)
         stand_ins[stand_in] = (real, flattened)
@@ -191,14 +203,24 @@ def _mappable_task(value: Any, flow: Any) -> Task:
     found = collection_task(value, flow)
     if found is not None:
         return found
-    if not hasattr(value, "__getitem__"):
-        raise TypeError(
-            f"Cannot map over unsubscriptable object of type {type(value)}: "
-            f"{repr(value)[:10]}... (wrap it in unmapped(...) to pass it whole)"
-        )
+    check_mappable(value)
     from prefect_compat.tasks.core.constants import Constant
 
-    return Constant(value)
+    made = Constant(value)
+    made.auto_generated = True
+    return made
+
+
+def check_mappable(value: Any) -> None:
+    """TypeError unless `value` can be mapped over: a task, a sequence, or a set of tasks."""
+    if isinstance(value, Task) or hasattr(value, "__getitem__"):
+        return
+    if isinstance(value, (set, frozenset)) and any(isinstance(v, Task) for v in value):
+        return  # becomes a Set task
+    raise TypeError(
+        f"Cannot map over unsubscriptable object of type {type(value)}: "
+        f"{repr(value)[:10]}... (wrap it in unmapped(...) to pass it whole)"
+    )
 
 
 def _scratch_flow(flow: Any) -> Any:

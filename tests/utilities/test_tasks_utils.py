@@ -161,9 +161,9 @@ def test_apply_map_reports_new_tasks_to_an_open_block_with_the_real_flow():
 
 
 def test_apply_map_errors():
-    with pytest.raises(ValueError, match="Could not infer an active Flow context"):
+    with pytest.raises(ValueError, match="Couldn't infer a flow in the current context"):
         apply_map(lambda x: inc(x), [1])
-    with Flow("am"), pytest.raises(TypeError, match="Cannot map over unsubscriptable object"):
+    with Flow("am"), pytest.raises(TypeError, match="Cannot map over non-sequence object"):
         apply_map(lambda x: inc(x), 3)
 
 

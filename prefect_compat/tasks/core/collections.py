@@ -7,15 +7,14 @@ arg_10). `Dict` is bound to two such lists, `keys` and `values`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from typing import Any, Iterable  # noqa: UP035 - inputs() reports typing.Iterable, as Prefect
 
 from prefect_compat.core.task import Task
 
 __all__ = ["Dict", "List", "Set", "Tuple", "VarArgsTask"]
 
 
-def _in_order(task_results: dict[str, Any]) -> list[Any]:
+def _in_order(task_results: dict[str, Any]) -> list:  # bare: outputs() reports `list`, as Prefect
     return [task_results[k] for k in sorted(task_results, key=_arg_index)]
 
 
@@ -46,28 +45,28 @@ def _as_keywords(args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any
 class List(VarArgsTask):
     """Returns its arguments as a list."""
 
-    def run(self, **task_results: Any) -> list[Any]:
+    def run(self, **task_results: Any) -> list:  # bare: outputs() reports `list`, as Prefect
         return _in_order(task_results)
 
 
 class Tuple(VarArgsTask):
     """Returns its arguments as a tuple."""
 
-    def run(self, **task_results: Any) -> tuple[Any, ...]:
+    def run(self, **task_results: Any) -> tuple:
         return tuple(_in_order(task_results))
 
 
 class Set(VarArgsTask):
     """Returns its arguments as a set."""
 
-    def run(self, **task_results: Any) -> set[Any]:
+    def run(self, **task_results: Any) -> set:
         return set(_in_order(task_results))
 
 
 class Dict(Task):
     """Returns `dict(zip(keys, values))`; the two must have the same length."""
 
-    def run(self, keys: Iterable[Any], values: Iterable[Any]) -> dict[Any, Any]:  # type: ignore[override]  # run() takes the task's inputs
+    def run(self, keys: Iterable[Any], values: Iterable[Any]) -> dict:  # type: ignore[override]  # run() takes the task's inputs
         keys, values = list(keys), list(values)
         if len(keys) != len(values):
             raise ValueError(

@@ -73,7 +73,7 @@ class GetAttr(Task):
         self.default = default
         super().__init__(**kwargs)
 
-    def run(self, task_result: Any, attr: str, default: Any = NO_DEFAULT) -> Any:  # type: ignore[override]  # run() takes the task's inputs
+    def run(self, task_result: Any, attr: Any, default: Any = NO_DEFAULT) -> Any:  # type: ignore[override]  # run() takes the task's inputs
         if default is NO_DEFAULT:
             default = self.default
         if default is NO_DEFAULT:
