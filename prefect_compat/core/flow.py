@@ -53,6 +53,10 @@ _SERIALS = itertools.count(1)
 _BLOCK_HOOKS = ("case", "resource")
 # Parameters and constants always stay root tasks: never put behind a case or resource
 _ROOT_ONLY = (Parameter, Constant)
+_PARAMETER_ROOT = (
+    "Parameters must be root tasks and can not have upstream dependencies ({!r} was "
+    "given one). Pass the value to the flow run instead: flow.run(parameters={{...}})."
+)
 
 
 class _InitSignature:
@@ -258,10 +262,7 @@ class Flow:
         also checks the key against run() and that no cycle was made (a failing edge
         is taken back out before the error is raised).
         """
-        if not isinstance(upstream_task, Task):
-            upstream_task = as_task(upstream_task, self)
-        if not isinstance(downstream_task, Task):
-            downstream_task = as_task(downstream_task, self)
+        upstream_task, downstream_task = self._edge_ends(upstream_task, downstream_task)
         edge = Edge(upstream_task, downstream_task, key=key, mapped=mapped, flattened=flattened)
         if _flow_editing.is_constant_input(edge):
             # a Constant feeding an argument becomes a flow constant, as in Prefect
@@ -295,6 +296,16 @@ class Flow:
                 raise
         return edge
 
+    def _edge_ends(self, upstream: Any, downstream: Any) -> tuple[Task, Task]:
+        """Both ends as tasks (`as_task` for values); a Parameter is never downstream."""
+        if not isinstance(upstream, Task):
+            upstream = as_task(upstream, self)
+        if not isinstance(downstream, Task):
+            downstream = as_task(downstream, self)
+        if isinstance(downstream, Parameter):
+            raise ValueError(_PARAMETER_ROOT.format(downstream))
+        return upstream, downstream
+
     def _insert_edge(self, edge: Edge) -> None:
         self.edges.add(edge)
         self._index.insert_edge(edge)
@@ -316,6 +327,8 @@ class Flow:
         self._synced_now()
 
     def _add_constants(self, task: Task, constants: dict[str, Any]) -> None:
+        if isinstance(task, Parameter):
+            raise ValueError(_PARAMETER_ROOT.format(task))
         for key, value in constants.items():
             if (task, key) in self._index.keyed:
                 _flow_editing.check_key_free(self, task, key, value)

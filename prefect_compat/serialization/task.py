@@ -25,21 +25,16 @@ __all__ = ["ParameterSchema", "TaskMethodsMixin", "TaskSchema"]
 
 
 def _type_name(value: Any) -> str:
-    """A type as Prefect writes it: `typing.Any`, `int`, `mymodule.MyClass`."""
-    if isinstance(value, str):  # a postponed annotation
+    """A type as Prefect writes it, `str(type)`: `typing.Any`, `<class 'int'>`,
+    `typing.List[int]`; a postponed (string) annotation as written."""
+    if isinstance(value, str):
         return "typing.Any" if value in ("Any", "typing.Any") else value
-    if isinstance(value, type):
-        if value.__module__ == "builtins":
-            return value.__qualname__
-        return f"{value.__module__}.{value.__qualname__}"
-    return repr(value)
+    return str(value)
 
 
 def _seconds(value: Any) -> Any:
-    if not isinstance(value, datetime.timedelta):
-        return value
-    seconds = value.total_seconds()
-    return int(seconds) if seconds == int(seconds) else seconds
+    """A timedelta as Prefect writes it: float seconds (`3.0`)."""
+    return value.total_seconds() if isinstance(value, datetime.timedelta) else value
 
 
 def _class_path(obj: Any) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from prefect_compat import Flow, Task
+from prefect_compat import Flow, Parameter, Task
 from prefect_compat.core.edge import Edge
 from prefect_compat.tasks.core.constants import Constant
 
@@ -133,3 +133,19 @@ def test_edge_serialize_names_ends_by_their_own_slug():
         "flattened": False,
         "__version__": "1.4.1",
     }
+
+
+def test_a_parameter_can_have_no_upstream_task_whichever_way_it_is_given():
+    """1.4.1 refuses each of these with "Parameters must be root tasks ..."."""
+    ways = {
+        "set_upstream": lambda f, p, t: p.set_upstream(t, flow=f),
+        "set_downstream": lambda f, p, t: t.set_downstream(p, flow=f),
+        "add_edge": lambda f, p, t: f.add_edge(t, p),
+        "set_dependencies": lambda f, p, t: f.set_dependencies(p, upstream_tasks=[t]),
+        "keyword constant": lambda f, p, t: p.set_dependencies(flow=f, keyword_tasks={"a": 1}),
+    }
+    for name, way in ways.items():
+        flow, p, t = Flow(name), Parameter("p"), Task(name="t")
+        with pytest.raises(ValueError, match="Parameters must be root tasks"):
+            way(flow, p, t)
+        assert not flow.edges and not flow.constants.get(p), name

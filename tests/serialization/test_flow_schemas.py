@@ -97,6 +97,7 @@ def test_flow_dump_has_prefects_shape():
         and task_dump["max_retries"] == 2
         and task_dump["tags"] == ["t"]
     )
+    assert isinstance(task_dump["retry_delay"], float)  # 3.0, as Prefect writes it
     assert task_dump["trigger"] == {"fn": "prefect.triggers.all_successful", "kwargs": {}}
     assert task_dump["inputs"] == {"x": {"required": True, "type": "typing.Any"}}
     assert task_dump["type"] == "prefect.tasks.core.function.FunctionTask"
@@ -222,3 +223,20 @@ def test_object_schema_keeps_partial_kwargs_and_refuses_unknown_types():
         HolderSchema().load({"type": "Nope", "__version__": "1.4.1"})
     with pytest.raises(ValidationError, match=r"__version__: Missing data"):
         HolderSchema().load({"type": "Holder"})
+
+
+def test_input_and_output_types_are_written_as_str_of_the_type():
+    """As 1.4.1 and 0.13.19 write them: `str(int)` is "<class 'int'>"."""
+
+    def typed(x, y, z="a"):
+        return {}
+
+    # set by hand: this module's `from __future__ import annotations` would make strings
+    typed.__annotations__ = {"x": int, "y": list, "z": "str", "return": dict}
+    dumped = TaskSchema().dump(task(typed))
+    assert dumped["inputs"] == {
+        "x": {"required": True, "type": "<class 'int'>"},
+        "y": {"required": True, "type": "<class 'list'>"},
+        "z": {"required": False, "type": "str"},
+    }
+    assert dumped["outputs"] == "<class 'dict'>"
