@@ -2,10 +2,11 @@
 
 States are plain values: a message, a Result, a context dict, cached inputs and a
 few per-class fields, plus `is_*` predicates that are `isinstance` checks (so
-`Skipped().is_successful()` holds). They never read the global context or config:
-Prefect's states pull tags, run counts and loop counts from `prefect.context` when
-built; here the engine passes those explicitly, and the defaults are fixed values
-(`run_count=1`, `loop_count=1`, `context={}`).
+`Skipped().is_successful()` holds). Prefect's states copy the task's tags into
+their context when built; these do not (their context is `{}` unless given). The
+one context read is Prefect's default for a count left out: `Retrying()` takes
+`task_run_count` and `Looped()` takes `task_loop_count` from the running task
+(1 outside a task run), so `raise RETRY()` and `raise LOOP()` count as Prefect's.
 
 The engine builds two or three states per task run, so `__init__` is plain
 attribute assignment; only Scheduled-like states read the clock, and only when no
@@ -21,6 +22,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Mapping, Type, TypeVar, Union, cast
 
+from prefect_compat import _context
 from prefect_compat.engine.result.base import NoResult, Result
 
 __all__ = [
@@ -337,7 +339,10 @@ class Retrying(Scheduled):
         run_count: int | None = None,
     ) -> None:
         Scheduled.__init__(self, message, result, start_time, cached_inputs, context)
-        self.run_count = 1 if run_count is None else run_count
+        if run_count is None:
+            # Built inside a task run (e.g. by `raise RETRY()`): the attempt in progress.
+            run_count = _context.get("task_run_count", 1)
+        self.run_count = run_count
 
 
 # -- meta states ----------------------------------------------------------------------
@@ -436,7 +441,10 @@ class Looped(Finished):
         cached_inputs: Dict[str, Result] | None = None,
     ) -> None:
         State.__init__(self, message, result, context, cached_inputs)
-        self.loop_count = 1 if loop_count is None else loop_count
+        if loop_count is None:
+            # Built inside a task run (e.g. by `raise LOOP()`): the iteration in progress.
+            loop_count = _context.get("task_loop_count", 1)
+        self.loop_count = loop_count
 
 
 class Success(Finished):
