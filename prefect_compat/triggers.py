@@ -38,13 +38,14 @@ Threshold = Optional[Union[int, float]]
 
 
 def _expand(upstream_states: UpstreamStates) -> List[State]:
-    """Upstream states with every Mapped state replaced by its children (recursively)."""
+    """Upstream states with every Mapped state replaced by its children.
+
+    One level only, as in Prefect: a child that is itself Mapped counts as a success.
+    """
     states: List[State] = []
-    pending = list(upstream_states.values())
-    while pending:
-        state = pending.pop()
+    for state in upstream_states.values():
         if isinstance(state, Mapped):
-            pending.extend(state.map_states)
+            states.extend(state.map_states)
         else:
             states.append(state)
     return states
@@ -147,7 +148,8 @@ def _threshold_trigger(name: str, kind: type, at_least: Threshold, at_most: Thre
             raise _fail(name, "thresholds were not met")
         return True
 
-    trigger.__name__ = trigger.__qualname__ = f"_{name}"
+    trigger.__name__ = f"_{name}"
+    trigger.__qualname__ = f"{name}.<locals>._{name}"
     return trigger
 
 

@@ -133,12 +133,6 @@ def test_not_all_skipped_skips_with_no_result():
     assert info.value.state._result is NoResult
 
 
-def test_nested_mapped_states_are_expanded_all_the_way_down():
-    nested = Mapped(map_states=[Mapped(map_states=[Failed()])])
-    assert outcome(triggers.all_successful, nested) == FAIL
-    assert outcome(triggers.any_failed, nested) is True
-
-
 def test_manual_only_pauses_unless_resumed():
     with pytest.raises(signals.PAUSE) as info:
         triggers.manual_only(upstream(Success()))

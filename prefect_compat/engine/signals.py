@@ -63,6 +63,8 @@ elif _prefect_013():  # Prefect 0.13: signals are ordinary Exceptions
 else:
     _StateSignalBase = PrefectSignal
     _EndRunBase = PrefectSignal
+# ENDRUN's exception args as each release has them: ("",) in 1.x, () in 0.13.
+_ENDRUN_ARGS: tuple[str, ...] = () if _EndRunBase is Exception else ("",)
 
 
 class PrefectStateSignal(_StateSignalBase):
@@ -141,8 +143,11 @@ class ENDRUN(_EndRunBase):
 
     def __init__(self, state: State | None) -> None:
         self.state = state
-        # args == ("",) under both bases, so pickling (which calls ENDRUN(*args)) works
-        super().__init__("")
+        super().__init__(*_ENDRUN_ARGS)  # repr "ENDRUN('')" (1.x) or "ENDRUN()" (0.13)
+
+    def __reduce__(self) -> Any:
+        # Rebuilt from its state, whatever the args are.
+        return (type(self), (self.state,), self.__dict__)
 
 
 def _signals_by_state_name() -> Dict[str, Type[PrefectStateSignal]]:

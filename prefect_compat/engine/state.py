@@ -2,15 +2,16 @@
 
 States are plain values: a message, a Result, a context dict, cached inputs and a
 few per-class fields, plus `is_*` predicates that are `isinstance` checks (so
-`Skipped().is_successful()` holds). They never read the global context or config:
-Prefect's states pull tags, run counts and loop counts from `prefect.context` when
-built; here the engine passes those explicitly, and the defaults are fixed values
-(`run_count=1`, `loop_count=1`, `context={}`).
+`Skipped().is_successful()` holds). Prefect's states copy the task's tags into
+their context when built; these do not (their context is `{}` unless given). The
+one context read is Prefect's default for a count left out: `Retrying()` takes
+`task_run_count` and `Looped()` takes `task_loop_count` from the running task
+(1 outside a task run), so `raise RETRY()` and `raise LOOP()` count as Prefect's.
 
 The engine builds two or three states per task run, so `__init__` is plain
 attribute assignment; only Scheduled-like states read the clock, and only when no
-start time is given. Times are timezone-aware stdlib datetimes in UTC (naive
-inputs are taken as UTC).
+start time is given. Times are timezone-aware stdlib datetimes: naive inputs are
+taken as UTC, aware ones keep their zone, and a `date` means its midnight, UTC.
 
 Each class keeps Prefect's positional argument order, which differs between
 families (Pending and Failed put `cached_inputs` before `context`).
@@ -18,9 +19,10 @@ families (Pending and Failed put `cached_inputs` before `context`).
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any, Dict, List, Mapping, Type, TypeVar, Union, cast
 
+from prefect_compat import _context
 from prefect_compat.engine.result.base import NoResult, Result
 
 __all__ = [
@@ -52,11 +54,26 @@ S = TypeVar("S", bound="State")
 _EQ_IGNORED = frozenset({"context", "message"})
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    """Aware datetimes unchanged; naive ones taken as UTC."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
+def _utc(value: datetime | None, owner: object, argument: str) -> datetime | None:
+    """Aware datetimes unchanged; naive ones taken as UTC; a date is its midnight, UTC."""
+    if value is None:
+        return None
+    try:
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+    except AttributeError:
+        return _from_date(value, owner, argument)
     return value
+
+
+def _from_date(value: Any, owner: object, argument: str) -> datetime:
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+    raise TypeError(
+        f"{type(owner).__name__}({argument}=...) must be a datetime (naive ones are "
+        f"read as UTC), got {type(value).__name__} {value!r}; convert it first, e.g. "
+        "datetime.fromisoformat('2020-01-01T00:00:00+00:00')."
+    )
 
 
 class State:
@@ -306,7 +323,7 @@ class Scheduled(Pending):
         State.__init__(self, message, result, context, cached_inputs)
         if start_time is None and self._starts_now:
             start_time = datetime.now(timezone.utc)
-        self.start_time = _utc(start_time)
+        self.start_time = _utc(start_time, self, "start_time")
 
 
 class Paused(Scheduled):
@@ -337,7 +354,10 @@ class Retrying(Scheduled):
         run_count: int | None = None,
     ) -> None:
         Scheduled.__init__(self, message, result, start_time, cached_inputs, context)
-        self.run_count = 1 if run_count is None else run_count
+        if run_count is None:
+            # Built inside a task run (e.g. by `raise RETRY()`): the attempt in progress.
+            run_count = _context.get("task_run_count", 1)
+        self.run_count = run_count
 
 
 # -- meta states ----------------------------------------------------------------------
@@ -398,7 +418,9 @@ class Queued(_MetaState):
         cached_inputs: Dict[str, Result] | None = None,
     ) -> None:
         _MetaState.__init__(self, message, result, state, context, cached_inputs)
-        self.start_time = datetime.now(timezone.utc) if start_time is None else _utc(start_time)
+        if start_time is None:
+            start_time = datetime.now(timezone.utc)
+        self.start_time = _utc(start_time, self, "start_time")
 
 
 # -- running and finished -------------------------------------------------------------
@@ -436,7 +458,10 @@ class Looped(Finished):
         cached_inputs: Dict[str, Result] | None = None,
     ) -> None:
         State.__init__(self, message, result, context, cached_inputs)
-        self.loop_count = 1 if loop_count is None else loop_count
+        if loop_count is None:
+            # Built inside a task run (e.g. by `raise LOOP()`): the iteration in progress.
+            loop_count = _context.get("task_loop_count", 1)
+        self.loop_count = loop_count
 
 
 class Success(Finished):
@@ -463,7 +488,9 @@ class Cached(Success):
         State.__init__(self, message, result, context, cached_inputs)
         self.hashed_inputs = hashed_inputs
         self.cached_parameters = cached_parameters
-        self.cached_result_expiration = _utc(cached_result_expiration)
+        self.cached_result_expiration = _utc(
+            cached_result_expiration, self, "cached_result_expiration"
+        )
 
 
 class Mapped(Success):
