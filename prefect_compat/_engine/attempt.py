@@ -62,6 +62,12 @@ def start_frame(plan: Any, state: State | None, map_index: int | None) -> dict[s
     return frame
 
 
+def _goes_on_looping(state: State | None) -> bool:
+    """A retry of a task that had looped: Prefect goes on with the loop and, as for each
+    loop iteration, logs no new "Starting task run..." line."""
+    return isinstance(state, Retrying) and state.context.get("_loop_count") is not None
+
+
 def _resume_loop(frame: dict[str, Any], state: State) -> None:
     """A LOOP task resumed from a journal: go on after its last recorded iteration."""
     try:
@@ -97,7 +103,7 @@ def next_loop(run: TaskRun, looped: State) -> None:
     the next iteration starts with Pending -> Running.
     """
     frame = run.frame
-    count = frame.get("task_loop_count", 1) + 1
+    count = (looped.loop_count or frame.get("task_loop_count", 1)) + 1  # LOOP(loop_count=n)
     frame["task_loop_count"] = count
     frame["task_loop_result"] = looped.result
     run.state = Pending(f"Looping task (on loop index {count})")
@@ -122,7 +128,7 @@ def run_planned(
     try:
         name = frame["task_full_name"]
         line = plan.runner_line if plan.runner_logger.isEnabledFor(INFO) else None
-        if line is not None:
+        if line is not None and not _goes_on_looping(state):
             line.emit("Task '%s': Starting task run...", name)
         run = _new_run(plan, state, upstream, frame, inputs)
         final = run_steps(run, plan.steps)

@@ -161,7 +161,7 @@ def check_task_trigger(run: TaskRun) -> None:
     except Exception as exc:  # noqa: BLE001 - user trigger code
         if _context.get("raise_on_exception"):
             raise
-        run.plan.logger.error(
+        run.plan.runner_logger.error(
             "Task '%s': Unexpected error while evaluating task trigger: %r",
             label(run),
             exc,
@@ -368,7 +368,7 @@ def check_for_retry(run: TaskRun) -> None:
     start = datetime.now(timezone.utc) + delay if delay else datetime.now(timezone.utc)
     message = f"Retrying Task (after attempt {run_count} of {plan.max_retries + 1})"
     retry_context = {}
-    if "task_loop_count" in run.frame:
+    if run.frame.get("task_loop_count", 1) > 1:  # it looped: the retry goes on from there
         retry_context["_loop_count"] = run.frame["task_loop_count"]
         retry_context["_loop_result"] = run.frame.get("task_loop_result")
     transition(

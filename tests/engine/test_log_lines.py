@@ -13,6 +13,7 @@ import warnings
 
 import pytest
 
+import prefect_compat
 from prefect_compat import Flow, task
 from prefect_compat.engine import signals
 from prefect_compat.utilities.configuration import set_temporary_config
@@ -258,3 +259,57 @@ def test_an_error_inside_a_pass_fails_the_flow_as_prefects_step_decorator_does(c
         ("prefect.FlowRunner", "Unexpected error: KeyError(0)"),
         ("prefect.broken-pass", "Unexpected error occured in FlowRunner: KeyError(0)"),
     ]
+
+
+def test_a_trigger_error_is_logged_on_the_task_runner_logger(caplog):
+    def broken_trigger(upstream_states):
+        raise KeyError("k")
+
+    @task(trigger=broken_trigger)
+    def guarded():
+        return 1
+
+    with Flow("trig") as flow:
+        guarded(upstream_tasks=[succeeds()])
+    state, lines = _run(flow, caplog)
+    assert type(state.result[flow.get_tasks(name="guarded")[0]]).__name__ == "TriggerFailed"
+    errors = [(name, msg) for level, name, msg in lines if level == "ERROR"]
+    assert errors == [
+        (
+            "prefect.TaskRunner",
+            "Task 'guarded': Unexpected error while evaluating task trigger: KeyError('k')",
+        )
+    ]
+
+
+def test_a_retry_after_looping_goes_on_without_a_new_starting_line(caplog):
+    """1.4.1: a looped task that fails and retries logs "Starting task run..." once and
+    "Finished ..." twice (the retry continues the loop); a task that never looped logs
+    both lines on each run."""
+    runs = {"looper": 0, "plain": 0}
+
+    @task(max_retries=1, retry_delay=datetime.timedelta(0))
+    def looper():
+        count = prefect_compat.context.get("task_loop_count")
+        if count < 2:
+            raise signals.LOOP(result=count)
+        runs["looper"] += 1
+        if runs["looper"] < 2:
+            raise ValueError("once")
+        return count
+
+    @task(max_retries=1, retry_delay=datetime.timedelta(0))
+    def plain():
+        runs["plain"] += 1
+        if runs["plain"] < 2:
+            raise ValueError("once")
+
+    with Flow("loop-retry") as flow:
+        looped = looper()
+        plain()
+    state, lines = _run(flow, caplog)
+    assert state.result[looped].result == 2
+    for name, starts in (("looper", 1), ("plain", 2)):
+        mine = [msg for _, _, msg in lines if msg.startswith(f"Task '{name}': ")]
+        assert sum("Starting task run" in m for m in mine) == starts, name
+        assert sum("Finished task run" in m for m in mine) == 2, name

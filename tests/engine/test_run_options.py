@@ -217,3 +217,21 @@ def test_flow_run_from_a_finished_state_runs_and_logs_nothing(caplog):
         "first": ("Pending", "Task not run.", None),
         "second": ("Success", None, 5),
     }
+
+
+def test_loop_with_an_explicit_loop_count_continues_from_it():
+    """1.4.1: `LOOP(loop_count=7)` makes the next iteration's task_loop_count 8."""
+    seen = []
+
+    @task
+    def jumper():
+        count = prefect_compat.context.get("task_loop_count")
+        seen.append(count)
+        if count == 1:
+            raise signals.LOOP(loop_count=7, result="jumped")
+        return count
+
+    with Flow("jump") as flow:
+        out = jumper()
+    assert flow.run().result[out].result == 8
+    assert seen == [1, 8]
