@@ -96,7 +96,7 @@ def _new_run(
     return run
 
 
-def next_loop(run: TaskRun, looped: State) -> None:
+def next_loop(run: TaskRun, looped: Looped) -> None:
     """Advance the frame to the next LOOP iteration and reset the run to Pending.
 
     As in Prefect, the Looped -> Pending step is not a state change handlers hear of:
