@@ -39,7 +39,7 @@ def split_parameters(
 ) -> dict[str, Any]:
     declared = {p.name: p for p in flow.parameters()}
     params = dict(parameters or {})
-    unexpected = sorted(set(params) - set(declared))
+    unexpected = [name for name in params if name not in declared]  # in the order given
     if unexpected:
         raise ValueError(
             "Flow.run received the following unexpected parameters: " + ", ".join(unexpected)

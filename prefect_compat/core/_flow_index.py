@@ -72,13 +72,6 @@ class GraphIndex:
         self.slugs[task] = slug
         self.slug_owners[slug] = task
 
-    def slug_taken(self, task: Any) -> Any:
-        """The other task holding `task.slug` as its own explicit slug, if any."""
-        if task.slug is None:
-            return None
-        owner = self.slug_owners.get(task.slug)
-        return owner if owner is not None and owner.slug == task.slug else None
-
     def insert_edge(self, edge: Any) -> None:
         self.upstream[edge.downstream_task][edge] = None
         self.downstream[edge.upstream_task][edge] = None

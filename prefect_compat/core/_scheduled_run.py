@@ -68,7 +68,7 @@ def split_run_arguments(
     rest = dict(kwargs)
     for name in [n for n in rest if n in declared]:
         params[name] = rest.pop(name)
-    unexpected = sorted(set(params) - set(declared))
+    unexpected = [name for name in params if name not in declared]  # in the order given
     if unexpected:
         raise ValueError(
             "Flow.run received the following unexpected parameters: " + ", ".join(unexpected)

@@ -98,6 +98,28 @@ class OrderedSet(MutableSet[T]):
         drop: set[Any] = set().union(*others)
         return type(self)(x for x in self._items if x not in drop)
 
+    def symmetric_difference(self, other: Iterable[T]) -> OrderedSet[T]:
+        """Items in exactly one of the two (this set's first, then `other`'s)."""
+        theirs = list(dict.fromkeys(other))
+        mine = set(theirs)
+        return type(self)(
+            [x for x in self._items if x not in mine] + [x for x in theirs if x not in self._items]
+        )
+
+    def difference_update(self, *others: Iterable[Any]) -> None:
+        for item in set().union(*others):
+            self.discard(item)
+
+    def intersection_update(self, *others: Iterable[Any]) -> None:
+        keep = self.intersection(*others)
+        for item in [x for x in self._items if x not in keep]:
+            self.discard(item)
+
+    def symmetric_difference_update(self, other: Iterable[T]) -> None:
+        new = self.symmetric_difference(other)
+        self.clear()
+        self.update(new)
+
     def issubset(self, other: Iterable[Any]) -> bool:
         return self <= (other if isinstance(other, (set, frozenset, OrderedSet)) else set(other))
 

@@ -40,6 +40,17 @@ def test_ordered_set_keeps_insertion_order_and_set_semantics():
         hash(s)
 
 
+def test_ordered_set_has_the_named_set_methods_in_order():
+    items = OrderedSet([1, 2, 3])
+    assert list(items.symmetric_difference([4, 3])) == [1, 2, 4]
+    items.difference_update([1], {9})
+    assert list(items) == [2, 3]
+    items.intersection_update([3, 2, 7])
+    assert list(items) == [2, 3]
+    items.symmetric_difference_update([3, 5])
+    assert list(items) == [2, 5]
+
+
 def test_ordered_set_counts_changes_and_copies():
     s = OrderedSet([1])
     before = s._changes

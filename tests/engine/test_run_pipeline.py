@@ -425,6 +425,8 @@ def test_parameter_errors_from_flow_run():
         flow.run()
     with pytest.raises(ValueError, match="unexpected parameters: z"):
         flow.run(parameters={"x": 1, "z": 2})
+    with pytest.raises(ValueError, match="unexpected parameters: q, b$"):  # as given
+        flow.run(parameters={"x": 1, "q": 2, "b": 3})
     with pytest.raises(TypeError, match="unexpected keyword argument 'z'"):
         flow.run(x=1, z=3)
     with pytest.raises(ValueError, match="return_tasks"):
