@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
 import prefect_compat
 from prefect_compat.exceptions import NoBackendError, NotProvidedError
+from tests.fixtures.fresh import fresh_python
 
 LEFT_OUT = ("api", "models", "plugins", "agent", "backend")
 
 
 def _fresh(code: str, tmp_path) -> list[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT__")}
-    proc = subprocess.run(
-        [sys.executable, "-c", code],
-        env=env,
-        cwd=str(tmp_path),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return proc.stdout.splitlines()
+    return fresh_python(code, tmp_path)
 
 
 def test_submodules_are_attributes_but_load_only_on_access(tmp_path):

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
 import prefect_compat
 from prefect_compat.client import Client, Secret
 from prefect_compat.exceptions import ClientError, NoBackendError
+from tests.fixtures.fresh import fresh_python
 
 
 @pytest.mark.parametrize(
@@ -41,19 +38,9 @@ def test_a_missing_secret_is_a_value_error_naming_it_and_how_to_set_it():
 
 
 def test_secrets_from_environment_variables_keep_their_case(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT__")}
-    env["PREFECT__CONTEXT__SECRETS__My_Key"] = '{"a": 1}'
     code = "from prefect_compat.client import Secret; print(Secret('My_Key').get()['a'])"
-    proc = subprocess.run(
-        [sys.executable, "-c", code],
-        env=env,
-        cwd=str(tmp_path),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "1"
+    secret = {"PREFECT__CONTEXT__SECRETS__My_Key": '{"a": 1}'}
+    assert fresh_python(code, tmp_path, **secret) == ["1"]
 
 
 def test_client_exists_but_constructing_it_says_there_is_no_backend():

@@ -12,6 +12,8 @@ import sys
 
 import pytest
 
+from tests.fixtures.fresh import fresh_python
+
 SCRIPT = """
 from prefect_compat import Flow, task
 from prefect_compat.engine import signals
@@ -43,20 +45,11 @@ print(type(pickle.loads(pickle.dumps(signals.ENDRUN(Success("s")))).state).__nam
     ],
 )
 def test_triggerfail_is_a_base_exception_in_1x_and_an_exception_in_013(tmp_path, version, expected):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT__")}
-    env["PREFECT__HOME_DIR"] = str(tmp_path / "home")  # its run journal too
+    env = {"PREFECT__HOME_DIR": str(tmp_path / "home")}  # its run journal too
     if version is not None:
         env["PREFECT__COMPAT__PREFECT_VERSION"] = version
-    proc = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        env=env,
-        cwd=str(tmp_path),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    printed = [line for line in proc.stdout.splitlines() if not line.startswith("[")]  # no logs
+    lines = fresh_python(SCRIPT, tmp_path, **env)
+    printed = [line for line in lines if not line.startswith("[")]  # no log lines
     assert printed == expected
 
 

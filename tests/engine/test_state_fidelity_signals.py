@@ -7,13 +7,11 @@ in a fresh interpreter.
 
 from __future__ import annotations
 
-import os
 import pickle
-import subprocess
-import sys
 
 from prefect_compat.engine import signals
 from prefect_compat.engine.state import Success
+from tests.fixtures.fresh import fresh_python
 
 SCRIPT = """
 import pickle
@@ -31,16 +29,10 @@ def test_endrun_in_1x():
 
 
 def test_endrun_in_013(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT__")}
-    env["PREFECT__HOME_DIR"] = str(tmp_path / "home")
-    env["PREFECT__COMPAT__PREFECT_VERSION"] = "0.13"
-    proc = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        env=env,
-        cwd=str(tmp_path),
-        capture_output=True,
-        text=True,
-        check=False,
+    printed = fresh_python(
+        SCRIPT,
+        tmp_path,
+        PREFECT__HOME_DIR=str(tmp_path / "home"),
+        PREFECT__COMPAT__PREFECT_VERSION="0.13",
     )
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == 'ENDRUN() () <Success: "s">'
+    assert printed == ['ENDRUN() () <Success: "s">']
