@@ -1,0 +1,62 @@
+"""Deployment objects checked against Prefect 1.4.1: Git storage credentials, clone
+URLs and the construction-time warnings about arguments a clone ignores."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+import prefect_compat
+from prefect_compat import storage as st
+
+SECRETS = {"TOKEN": "tok", "URL": "https://user@example.com/r.git"}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "url"),
+    [
+        ({}, "https://o:tok@github.com/o/r.git"),
+        ({"git_token_username": "u"}, "https://u:tok@github.com/o/r.git"),
+        ({"format_access_token": False}, "https://tok@github.com/o/r.git"),
+        ({"repo_host": "gitlab.com"}, "https://o:tok@gitlab.com/o/r.git"),
+    ],
+)
+def test_git_clone_url_carries_username_and_token(kwargs, url):
+    with prefect_compat.context(secrets=SECRETS):
+        git = st.Git(flow_path="f.py", repo="o/r", git_token_secret_name="TOKEN", **kwargs)
+        assert git.git_clone_url == url
+
+
+def test_git_missing_secrets_are_value_errors_naming_them():
+    with prefect_compat.context(secrets={}):
+        token = st.Git(flow_path="f.py", repo="o/r", git_token_secret_name="TOKEN")
+        with pytest.raises(ValueError, match='^Local Secret "TOKEN" was not found'):
+            _ = token.git_clone_url
+        url = st.Git(flow_path="f.py", git_clone_url_secret_name="NOPE")
+        with pytest.raises(ValueError, match='^Local Secret "NOPE" was not found'):
+            _ = url.git_clone_url
+        assert st.Git(flow_path="f.py", repo="o/r").git_token_secret == ""
+
+
+def test_git_clone_url_secret_wins_and_construction_warns(caplog):
+    with caplog.at_level(logging.WARNING, logger="prefect.Git"):
+        git = st.Git(flow_path="f.py", repo="o/r", use_ssh=True, git_clone_url_secret_name="URL")
+    assert len(caplog.records) == 1
+    assert caplog.messages[0].startswith(
+        "Git storage initialized with a `git_clone_url_secret_name`. The value of this Secret "
+        "will be used to clone the repository, ignoring `repo`"
+    )
+    with prefect_compat.context(secrets=SECRETS):
+        assert git.git_clone_url == "https://user@example.com/r.git"
+
+
+def test_git_ssh_with_a_token_secret_warns_that_the_token_is_ignored(caplog):
+    with caplog.at_level(logging.WARNING, logger="prefect.Git"):
+        git = st.Git(flow_path="f.py", repo="o/r", use_ssh=True, git_token_secret_name="TOKEN")
+        st.Git(flow_path="f.py", repo="o/r", use_ssh=True)
+    assert caplog.messages == [
+        "Git Storage initialized with `use_ssh = True` and `git_token_secret_name` provided. "
+        "SSH will be used to clone the repository. `git_token_secret_name` will be ignored"
+    ]
+    assert git.git_clone_url == "git@github.com:o/r.git"
