@@ -60,3 +60,11 @@ def test_git_ssh_with_a_token_secret_warns_that_the_token_is_ignored(caplog):
         "SSH will be used to clone the repository. `git_token_secret_name` will be ignored"
     ]
     assert git.git_clone_url == "git@github.com:o/r.git"
+
+
+def test_local_default_labels_follow_add_default_labels():
+    import socket
+
+    assert st.Local().default_labels == [socket.gethostname()]
+    quiet = st.Local(labels=["a"], add_default_labels=False)
+    assert (quiet.labels, quiet.default_labels) == (["a"], [])
