@@ -68,3 +68,14 @@ def test_local_default_labels_follow_add_default_labels():
     assert st.Local().default_labels == [socket.gethostname()]
     quiet = st.Local(labels=["a"], add_default_labels=False)
     assert (quiet.labels, quiet.default_labels) == (["a"], [])
+
+
+def test_ecs_run_refuses_an_image_with_a_task_definition_arn():
+    from prefect_compat.run_configs import ECSRun
+
+    with pytest.raises(ValueError, match="^Cannot provide both `task_definition_arn` and `image`"):
+        ECSRun(task_definition_arn="arn:aws:ecs:task-definition/x", image="")
+    with pytest.raises(ValueError, match="^Can only provide one of `task_definition`"):
+        ECSRun(task_definition_arn="arn", task_definition={"a": 1}, image="i")
+    assert ECSRun(task_definition={"a": 1}, image="i").image == "i"
+    assert ECSRun(task_definition_arn="arn", cpu=1).cpu == "1"
