@@ -99,6 +99,10 @@ class LocalDaskExecutor(Executor):
         self._pending: list = []
         self._done: dict = {}
 
+    def __getstate__(self) -> dict:
+        """Picklable while started (as Prefect's): the pool and results stay behind."""
+        return {**self.__dict__, "_pool": None, "_pending": [], "_done": {}}
+
     @property
     def crosses_processes(self) -> bool:
         return self.scheduler == "processes"
@@ -243,6 +247,10 @@ class DaskExecutor(Executor):
         self.watch_worker_status = watch_worker_status
         self.client: Any = None
         self._crosses_processes = True
+
+    def __getstate__(self) -> dict:
+        """Picklable while started (as Prefect's): the live client stays behind."""
+        return {**self.__dict__, "client": None}
 
     @contextmanager
     def start(self) -> Iterator[None]:

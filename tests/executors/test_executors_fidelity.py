@@ -126,3 +126,27 @@ def test_on_worker_status_changed_logs_workers_at_debug(caplog):
         "Worker tcp://a:1 added",
         "Worker {'workers': ['tcp://a:1']} removed",
     ]
+
+
+def test_local_dask_executor_pickles_while_started_without_its_pool():
+    import pickle
+
+    executor = LocalDaskExecutor(num_workers=2)
+    with executor.start():
+        executor.wait(executor.submit(_inc, 1))
+        copy = pickle.loads(pickle.dumps(executor))
+    assert (copy.scheduler, copy.dask_config) == ("threads", {"num_workers": 2})
+    with copy.start():
+        assert copy.wait(copy.submit(_inc, 2)) == 3
+
+
+def test_dask_executor_pickles_while_started_without_its_client(thread_cluster):
+    import cloudpickle
+
+    executor = DaskExecutor(address=thread_cluster.scheduler_address)
+    with executor.start():
+        assert executor.client is not None
+        copy = cloudpickle.loads(cloudpickle.dumps(executor))
+    assert copy.client is None and copy.address == thread_cluster.scheduler_address
+    with copy.start():
+        assert copy.wait(copy.submit(_inc, 2)) == 3
