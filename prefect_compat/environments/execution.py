@@ -238,7 +238,8 @@ class DaskCloudProviderEnvironment(RemoteDaskEnvironment):
         self._adaptive_min_workers = adaptive_min_workers
         self._adaptive_max_workers = adaptive_max_workers
         self._on_execute = on_execute
-        self._provider_kwargs = kwargs
+        # 0.13 keeps the provider's cloud resources unless told otherwise
+        self._provider_kwargs = {**kwargs, "skip_cleanup": kwargs.get("skip_cleanup", True)}
         self._security = security
         self.cluster = None
         super().__init__(

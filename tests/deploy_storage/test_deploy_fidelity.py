@@ -79,3 +79,16 @@ def test_ecs_run_refuses_an_image_with_a_task_definition_arn():
         ECSRun(task_definition_arn="arn", task_definition={"a": 1}, image="i")
     assert ECSRun(task_definition={"a": 1}, image="i").image == "i"
     assert ECSRun(task_definition_arn="arn", cpu=1).cpu == "1"
+
+
+def test_dask_cloud_provider_environment_skips_cleanup_by_default_as_0_13():
+    import warnings
+
+    from prefect_compat.environments import DaskCloudProviderEnvironment
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        default = DaskCloudProviderEnvironment(provider_class=object, n_workers=2)
+        explicit = DaskCloudProviderEnvironment(provider_class=object, skip_cleanup=False)
+    assert default._provider_kwargs == {"n_workers": 2, "skip_cleanup": True}
+    assert explicit._provider_kwargs == {"skip_cleanup": False}
