@@ -3,7 +3,7 @@ places in a daylight-saving gap, and RRuleClock's attributes."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from dateutil import rrule, tz
 
@@ -39,3 +39,25 @@ def test_rrule_clock_attributes_in_prefects_order():
         "rrule_obj",
     ]
     assert clock.rrule_obj is rule and clock.labels == ["a"]
+
+
+def test_fold_is_kept_only_where_it_picks_between_two_times():
+    from zoneinfo import ZoneInfo
+
+    berlin = ZoneInfo("Europe/Berlin")
+    # pendulum 3 builds every datetime with fold=1; outside an overlap it means nothing
+    plain = clocks.IntervalClock(
+        timedelta(hours=1), start_date=datetime(2020, 1, 1, tzinfo=timezone.utc, fold=1)
+    )
+    assert plain.start_date == datetime(2020, 1, 1, tzinfo=timezone.utc)
+    assert plain.start_date.fold == 0
+    assert (
+        repr(plain.start_date)
+        == "datetime.datetime(2020, 1, 1, 0, 0, tzinfo=datetime.timezone.utc)"
+    )
+    # in the fall-back overlap fold=1 is the second 02:30 (CET, +01:00): kept
+    second = clocks.IntervalClock(
+        timedelta(hours=1), start_date=datetime(2020, 10, 25, 2, 30, tzinfo=berlin, fold=1)
+    )
+    assert second.start_date.fold == 1
+    assert second.start_date.utcoffset() == timedelta(hours=1)
