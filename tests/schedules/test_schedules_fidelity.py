@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from dateutil import rrule, tz
 
 from prefect_compat.schedules import Schedule, clocks
@@ -61,3 +62,13 @@ def test_fold_is_kept_only_where_it_picks_between_two_times():
     )
     assert second.start_date.fold == 1
     assert second.start_date.utcoffset() == timedelta(hours=1)
+
+
+def test_next_needs_a_whole_number_of_times():
+    schedule = Schedule([clocks.IntervalClock(timedelta(hours=1))])
+    with pytest.raises(
+        TypeError, match=r"`n` is how many times to return and must be an int, got 1.5"
+    ):
+        schedule.next(1.5)
+    start = datetime(2020, 1, 1, tzinfo=timezone.utc)
+    assert schedule.next(True, after=start) == [datetime(2020, 1, 1, 1, tzinfo=timezone.utc)]
