@@ -92,3 +92,24 @@ def test_dask_cloud_provider_environment_skips_cleanup_by_default_as_0_13():
         explicit = DaskCloudProviderEnvironment(provider_class=object, skip_cleanup=False)
     assert default._provider_kwargs == {"n_workers": 2, "skip_cleanup": True}
     assert explicit._provider_kwargs == {"skip_cleanup": False}
+
+
+@pytest.mark.parametrize(
+    "name", ["LocalEnvironment", "KubernetesJobEnvironment", "FargateTaskEnvironment"]
+)
+def test_environments_refuse_an_executor_that_is_not_an_executor(name):
+    import warnings
+
+    from prefect_compat import environments
+    from prefect_compat.executors import LocalDaskExecutor, LocalExecutor
+
+    cls = getattr(environments, name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(
+            TypeError, match="^`executor` must be an `Executor` or `None`, got `x`$"
+        ):
+            cls(executor="x")
+        assert isinstance(cls().executor, LocalExecutor)
+        chosen = LocalDaskExecutor("sync")
+        assert cls(executor=chosen).executor is chosen
