@@ -113,3 +113,15 @@ def test_environments_refuse_an_executor_that_is_not_an_executor(name):
         assert isinstance(cls().executor, LocalExecutor)
         chosen = LocalDaskExecutor("sync")
         assert cls(executor=chosen).executor is chosen
+
+
+def test_webhook_logs_an_unknown_http_method_before_raising(caplog):
+    with caplog.at_level(logging.CRITICAL, logger="prefect.Webhook"):
+        with pytest.raises(RuntimeError, match="^HTTP method 'FOO' not recognized"):
+            st.Webhook(
+                build_request_kwargs={},
+                build_request_http_method="FOO",
+                get_flow_request_kwargs={},
+                get_flow_request_http_method="GET",
+            )
+    assert caplog.messages == ["HTTP method 'FOO' not recognized"]
