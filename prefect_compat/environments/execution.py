@@ -59,6 +59,17 @@ def _default_executor() -> Any:
     return get_default_executor_class()()
 
 
+def _executor_or_default(executor: Any) -> Any:
+    """`executor`, or the configured default for None; anything else is refused (0.13)."""
+    from prefect_compat.executors.base import Executor
+
+    if executor is None:
+        return _default_executor()
+    if not isinstance(executor, Executor):
+        raise TypeError(f"`executor` must be an `Executor` or `None`, got `{executor}`")
+    return executor
+
+
 def _default_executor_path() -> str:
     from prefect_compat.configuration import config
 
@@ -140,7 +151,7 @@ class LocalEnvironment(Environment):
         on_exit: Callable | None = None,
         metadata: dict | None = None,
     ) -> None:
-        self.executor = executor if executor is not None else _default_executor()
+        self.executor = _executor_or_default(executor)
         super().__init__(labels=labels, on_start=on_start, on_exit=on_exit, metadata=metadata)
 
     def execute(self, flow: Any) -> None:
@@ -238,7 +249,8 @@ class DaskCloudProviderEnvironment(RemoteDaskEnvironment):
         self._adaptive_min_workers = adaptive_min_workers
         self._adaptive_max_workers = adaptive_max_workers
         self._on_execute = on_execute
-        self._provider_kwargs = kwargs
+        # 0.13 keeps the provider's cloud resources unless told otherwise
+        self._provider_kwargs = {**kwargs, "skip_cleanup": kwargs.get("skip_cleanup", True)}
         self._security = security
         self.cluster = None
         super().__init__(
@@ -329,7 +341,7 @@ class FargateTaskEnvironment(Environment):
         self.region_name = region_name
         self.task_definition_kwargs = {k: v for k, v in kwargs.items() if k not in _RUN_TASK_KEYS}
         self.task_run_kwargs = {k: v for k, v in kwargs.items() if k in _RUN_TASK_KEYS}
-        self.executor = executor if executor is not None else _default_executor()
+        self.executor = _executor_or_default(executor)
         self.executor_kwargs = executor_kwargs or {}
         super().__init__(labels=labels, on_start=on_start, on_exit=on_exit, metadata=metadata)
 
@@ -352,7 +364,7 @@ class KubernetesJobEnvironment(Environment):
     ) -> None:
         self.job_spec_file = job_spec_file
         self.unique_job_name = unique_job_name
-        self.executor = executor if executor is not None else _default_executor()
+        self.executor = _executor_or_default(executor)
         self.executor_kwargs = executor_kwargs or {}
         self._identifier_label = ""
         super().__init__(labels=labels, on_start=on_start, on_exit=on_exit, metadata=metadata)

@@ -26,6 +26,7 @@ the defaults a third-party executor gets when it only implements `submit` and `w
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Callable
@@ -37,7 +38,8 @@ class Executor:
     """Base class: subclasses implement `submit` and `wait`, and may override `start`."""
 
     def __init__(self) -> None:
-        pass
+        # `prefect.<ClassName>`, as Prefect names each executor's logger
+        self.logger = logging.getLogger(f"prefect.{type(self).__name__}")
 
     # Capabilities (module docstring); subclasses override with attributes or properties.
     @property

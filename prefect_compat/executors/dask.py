@@ -43,9 +43,12 @@ _SCHEDULERS = {
 }
 
 
-def _key(extra_context: dict | None) -> str:
-    label = (extra_context or {}).get("task_full_name") or "task"
-    return f"{label}-{uuid.uuid4().hex}"
+def _key(extra_context: dict | None) -> str | None:
+    """The Dask key for a submission: `<task name>-<hex>`, or None (Dask's own
+    `<function name>-<uuid>`) when the context names no task, as in Prefect."""
+    context = extra_context or {}
+    label = context.get("task_name") or context.get("task_full_name")
+    return f"{label}-{uuid.uuid4().hex}" if label else None
 
 
 def _walk(value: Any, kind: type, found: list) -> None:
@@ -84,17 +87,21 @@ class LocalDaskExecutor(Executor):
     """
 
     def __init__(self, scheduler: str = "threads", **kwargs: Any) -> None:
-        if scheduler not in _SCHEDULERS:
+        name = scheduler.lower() if isinstance(scheduler, str) else scheduler
+        if name not in _SCHEDULERS:
             raise ValueError(f"Unknown scheduler {scheduler!r}")
         require("dask", extra="dask", feature="LocalDaskExecutor")
-        self.scheduler = _SCHEDULERS[scheduler]
+        super().__init__()
+        self.scheduler = _SCHEDULERS[name]
         self.dask_config = kwargs
         self._pool: Any = None
         self._workers = 1
         self._pending: list = []
         self._done: dict = {}
-        self.logger = logging.getLogger("prefect.LocalDaskExecutor")
-        super().__init__()
+
+    def __getstate__(self) -> dict:
+        """Picklable while started (as Prefect's): the pool and results stay behind."""
+        return {**self.__dict__, "_pool": None, "_pending": [], "_done": {}}
 
     @property
     def crosses_processes(self) -> bool:
@@ -226,19 +233,24 @@ class DaskExecutor(Executor):
                 cluster_class or settings.cluster_class, cluster_kwargs, debug, config
             )
             adapt_kwargs = dict(adapt_kwargs or {})
+        if performance_report_path:
+            _check_bokeh(performance_report_path)
+        super().__init__()
         self.address = address
         self.cluster_class: Any = cluster_class  # resolved by _cluster() unless `address`
         self.cluster_kwargs: Any = cluster_kwargs
         self.adapt_kwargs = adapt_kwargs
-        self.client_kwargs = {"set_as_default": False, **(client_kwargs or {})}
-        self.debug = debug
+        self.client_kwargs = dict(client_kwargs or {})
+        self.client_kwargs.setdefault("set_as_default", False)
         self.performance_report_path = performance_report_path
         self.disable_cancellation_event = disable_cancellation_event
         self.watch_worker_status = watch_worker_status
         self.client: Any = None
         self._crosses_processes = True
-        self.logger = logging.getLogger("prefect.DaskExecutor")
-        super().__init__()
+
+    def __getstate__(self) -> dict:
+        """Picklable while started (as Prefect's): the live client stays behind."""
+        return {**self.__dict__, "client": None}
 
     @contextmanager
     def start(self) -> Iterator[None]:
@@ -258,6 +270,9 @@ class DaskExecutor(Executor):
                 _log_dashboard(self.logger, target)
             self.client = stack.enter_context(self._connect(distributed, target))
             if self.performance_report_path:
+                # the report finds its client as "the current one": make ours current
+                # (it is not the default client, set_as_default=False)
+                stack.enter_context(self.client.as_current())
                 stack.enter_context(distributed.performance_report(self.performance_report_path))
             pids = set(self.client.run(os.getpid).values())
             self._crosses_processes = pids != {os.getpid()}
@@ -276,6 +291,28 @@ class DaskExecutor(Executor):
                 "leave `address` unset to start a temporary local cluster; "
                 "client_kwargs={'timeout': ...} bounds the wait."
             ) from exc
+
+    @property
+    def performance_report(self) -> str:
+        """The HTML of the Dask performance report written to `performance_report_path`
+        during the last run; "" (with a logged reason) when there is none."""
+        if not self.performance_report_path:
+            self.logger.warning("Executor was not configured to generate performance report")
+            return ""
+        try:
+            with open(self.performance_report_path, encoding="utf-8") as report:
+                return report.read()
+        except OSError as exc:
+            self.logger.error("Failed to get dask performance report with exception %s", exc)
+            return ""
+
+    async def on_worker_status_changed(self, op: str, message: dict) -> None:
+        """Scheduler worker-status event: log (at DEBUG) the workers added or removed."""
+        if op == "add":
+            for worker in message.get("workers", {}):
+                self.logger.debug("Worker %s added", worker)
+        elif op == "remove":
+            self.logger.debug("Worker %s removed", message)
 
     @property
     def crosses_processes(self) -> bool:
@@ -326,6 +363,18 @@ class DaskExecutor(Executor):
         if getattr(error, "task", None) != future.key:
             return remote.LOST
         return remote.Died(future.key.rsplit("-", 1)[0], error)
+
+
+def _check_bokeh(path: str) -> None:
+    """Dask renders its performance report with bokeh: say so now, not after the run."""
+    import importlib.util
+
+    if importlib.util.find_spec("bokeh") is None:
+        raise ImportError(
+            f"DaskExecutor(performance_report_path={path!r}) needs the 'bokeh' package, "
+            "which Dask uses to render the report and which is not installed: "
+            "pip install bokeh (or leave performance_report_path unset)."
+        )
 
 
 def _log_dashboard(logger: logging.Logger, cluster: Any) -> None:

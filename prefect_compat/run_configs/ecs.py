@@ -36,6 +36,11 @@ class ECSRun(RunConfig):
                 "Can only provide one of `task_definition`, `task_definition_path`, or "
                 "`task_definition_arn`"
             )
+        if task_definition_arn is not None and image is not None:
+            raise ValueError(
+                "Cannot provide both `task_definition_arn` and `image`, since an ECS task's "
+                "`image` can only be configured as part of the task definition"
+            )
         super().__init__(env=env, labels=labels)
         self.task_definition = task_definition
         self.task_definition_path = task_definition_path

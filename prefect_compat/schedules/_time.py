@@ -58,7 +58,7 @@ def aware(value: Any, argument: str = "datetime") -> datetime:
         raise TypeError(f"`{argument}` must be a datetime.datetime, got {value!r}")
     tz = value.tzinfo
     tz = timezone.utc if tz is None or value.utcoffset() is None else zone_of(tz)
-    return datetime(
+    result = datetime(
         value.year,
         value.month,
         value.day,
@@ -69,6 +69,10 @@ def aware(value: Any, argument: str = "datetime") -> datetime:
         tzinfo=tz,
         fold=value.fold,
     )
+    if result.fold and result.replace(fold=0).utcoffset() == result.utcoffset():
+        # pendulum 3 sets fold=1 on every time; it only means something in an overlap
+        result = result.replace(fold=0)
+    return result
 
 
 def now() -> datetime:

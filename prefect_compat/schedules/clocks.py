@@ -248,8 +248,8 @@ class RRuleClock(Clock):
                 "RRuleClock argument `rrule_obj` must be a dateutil.rrule.rrule or rruleset, "
                 f"got {rrule_obj!r}"
             )
-        self.rrule_obj = rrule_obj
         super().__init__(start_date, end_date, parameter_defaults, labels)
+        self.rrule_obj = rrule_obj
 
     def _occurrences(self, after: datetime) -> Iterator[Any]:
         try:
@@ -264,4 +264,17 @@ class RRuleClock(Clock):
         if self.start_date is not None and self.start_date > after:
             lower = self.start_date - _ONE_SECOND
         occurrences = self._occurrences(lower)
-        return self._bounded((_time.aware(o, "rrule occurrence") for o in occurrences), after)
+        return self._bounded((_real_wall_time(o) for o in occurrences), after)
+
+
+def _real_wall_time(occurrence: datetime) -> datetime:
+    """An rrule occurrence as an aware datetime whose wall time exists in its zone.
+
+    dateutil builds occurrences by wall time, so one can fall in a spring-forward gap
+    (02:30 New York on 2020-03-08, offset -04:00); the same instant is shown as the
+    zone shows it (01:30 EST), as Prefect does.
+    """
+    value = _time.aware(occurrence, "rrule occurrence")
+    tz = value.tzinfo
+    assert tz is not None
+    return value.astimezone(_time.UTC).astimezone(tz)

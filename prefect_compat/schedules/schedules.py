@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import operator
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -108,6 +109,12 @@ class Schedule:
         Fewer than `n` when the clocks run out or 10,000 events were checked. Times are
         aware datetimes.
         """
+        try:
+            n = operator.index(n)
+        except TypeError:
+            raise TypeError(
+                f"Schedule.next(n): `n` is how many times to return and must be an int, got {n!r}"
+            ) from None
         after = _time.now() if after is None else _time.aware(after, "after")
         found: list[Any] = []
         if n <= 0:

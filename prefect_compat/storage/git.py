@@ -9,12 +9,11 @@ from prefect_compat.storage.base import _GitHosted
 __all__ = ["Git"]
 
 
-def _secret(name: str | None) -> str:
-    from prefect_compat import _context
+def _secret(name: str) -> Any:
+    """The local secret `name` (ValueError naming it when it is not set)."""
+    from prefect_compat.client.secrets import Secret
 
-    if not name:
-        return ""
-    return str((_context.get("secrets") or {}).get(name, ""))
+    return Secret(name).get()
 
 
 class Git(_GitHosted):
@@ -60,6 +59,23 @@ class Git(_GitHosted):
         self.use_ssh = use_ssh
         self.format_access_token = format_access_token
         super().__init__(**kwargs)
+        self._warn_ignored_arguments()
+
+    def _warn_ignored_arguments(self) -> None:
+        """Say at construction which arguments the clone will not use (as Prefect)."""
+        if self.git_clone_url_secret_name:
+            self.logger.warning(
+                "Git storage initialized with a `git_clone_url_secret_name`. The value of "
+                "this Secret will be used to clone the repository, ignoring `repo`, "
+                "`repo_host`, `git_token_secret_name`,  `git_token_username`, `use_ssh`, "
+                "and `format_access_token`."
+            )
+        elif self.use_ssh and self.git_token_secret_name:
+            self.logger.warning(
+                "Git Storage initialized with `use_ssh = True` and `git_token_secret_name` "
+                "provided. SSH will be used to clone the repository. `git_token_secret_name` "
+                "will be ignored"
+            )
 
     @property
     def path(self) -> str:  # type: ignore[override]
@@ -67,14 +83,21 @@ class Git(_GitHosted):
 
     @property
     def git_token_secret(self) -> str:
-        """The token from the context secret `git_token_secret_name` ('' when unset)."""
-        return _secret(self.git_token_secret_name)
+        """The credentials part of an https clone URL: `<username>:<token>` from the
+        secret `git_token_secret_name` (just the token when `format_access_token` is
+        False); '' without a secret name. A missing secret is a ValueError naming it."""
+        if not self.git_token_secret_name:
+            return ""
+        token = _secret(self.git_token_secret_name)
+        if self.format_access_token:
+            return f"{self.git_token_username}:{token}"
+        return str(token)
 
     @property
     def git_clone_url(self) -> str:
         """The URL a clone would use (from its own secret, or built from repo and host)."""
         if self.git_clone_url_secret_name:
-            return _secret(self.git_clone_url_secret_name)
+            return str(_secret(self.git_clone_url_secret_name))
         if self.use_ssh:
             return f"git@{self.repo_host}:{self.repo}.git"
         return f"https://{self.git_token_secret}@{self.repo_host}/{self.repo}.git"

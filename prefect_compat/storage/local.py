@@ -86,8 +86,9 @@ class Local(Storage):
 
     @property
     def default_labels(self) -> list[str]:
-        """The host name: a backend's local agent only runs flows stored on its machine."""
-        return [socket.gethostname()]
+        """The host name: a backend's local agent only runs flows stored on its machine
+        ([] with `add_default_labels=False`, as in Prefect)."""
+        return [socket.gethostname()] if self.add_default_labels else []
 
     def _location_for(self, flow: Any) -> str:
         return os.path.join(self.directory, timestamped_key(flow))

@@ -13,6 +13,10 @@ _METHODS = ("GET", "PATCH", "POST", "PUT")
 
 def _method(value: str) -> str:
     if value not in _METHODS:
+        from prefect_compat.utilities.logging import get_logger
+
+        # logged as well as raised, as Prefect does
+        get_logger("Webhook").critical("HTTP method %r not recognized", value)
         raise RuntimeError(
             f"HTTP method {value!r} not recognized (expected one of {', '.join(_METHODS)})"
         )

@@ -264,7 +264,7 @@ def test_git_storage_checks_and_urls():
     )
     with prefect_compat.context(secrets={"TOKEN": "abc"}):
         token = st.Git(flow_path="f.py", repo="o/r", git_token_secret_name="TOKEN")
-        assert token.git_clone_url == "https://abc@github.com/o/r.git"
+        assert token.git_clone_url == "https://o:abc@github.com/o/r.git"  # Prefect 1.4.1
 
 
 def test_docker_checks_and_name():
