@@ -56,7 +56,8 @@ class Config(Box):
         return Config(self.to_dict())
 
 
-_RESERVED = frozenset(name for name in dir(Config) if not name.startswith("_"))
+# every attribute of Config, dunders included: a key named like one would be shadowed
+_RESERVED = frozenset(dir(Config))
 
 
 def load_configuration(
@@ -107,13 +108,13 @@ def interpolate_config(config: Mapping[str, Any], env_var_prefix: str | None = N
     return Config(tree)
 
 
-def validate_config(config: Any) -> None:
-    """Refuse keys that shadow Config methods (`keys`, `copy`, ...) with a ValueError.
+def validate_config(config: Mapping[str, Any]) -> None:
+    """Refuse keys that shadow Config attributes (`keys`, `copy`, ...) with a ValueError.
 
-    Like Prefect, only Config (Box) objects are checked; a plain dict passes.
+    As in Prefect, the keys of `config` itself are checked, and those of nested
+    sections that are Config (Box) objects; a plain nested dict is not looked into.
     """
-    if isinstance(config, Box):
-        _config.validate_keys(config, _RESERVED)
+    _config.validate_keys(config, _RESERVED, section_type=Box)
 
 
 def process_task_defaults(config: Config) -> Config:
