@@ -372,8 +372,14 @@ def load_configuration(
     backend_config_path: str | None = None,
     env: Mapping[str, str] | None = None,
     reserved: Iterable[str] = (),
+    prefix: str = ENV_PREFIX,
 ) -> dict[str, Any]:
     """Build the full configuration tree as plain dicts (see the module docstring).
+
+    Variables `<prefix>__A__B` of `env` (default `os.environ`) set keys. When `path`
+    is the shipped defaults file, the result is also made ready for the engine
+    (`tasks.defaults` and `compat.prefect_version` normalised, on/off switches
+    checked); another file is loaded as it is, as Prefect does.
 
     In the `prefect-compat` command a ConfigError from the user's files or
     environment is kept in `CLI_CONFIG_ERROR` and the shipped defaults are loaded
@@ -382,12 +388,12 @@ def load_configuration(
     global CLI_CONFIG_ERROR
     environ = os.environ if env is None else env
     try:
-        return _load(path, user_config_path, backend_config_path, environ, reserved)
+        return _load(path, user_config_path, backend_config_path, environ, reserved, prefix)
     except ConfigError as exc:
         if path != DEFAULTS_PATH or not _cli_invocation():
             raise
         CLI_CONFIG_ERROR = exc
-        return _load(DEFAULTS_PATH, None, None, {}, reserved)
+        return _load(DEFAULTS_PATH, None, None, {}, reserved, prefix)
 
 
 def _load(
@@ -396,6 +402,7 @@ def _load(
     backend_config_path: str | None,
     environ: Mapping[str, str],
     reserved: Iterable[str],
+    prefix: str,
 ) -> dict[str, Any]:
     tree = load_toml(path)
     sources: dict[str, str] = {}
@@ -410,11 +417,13 @@ def _load(
                     continue
                 sources[dotted] = expanded
             deep_merge(tree, loaded)
-    for key_path, raw in env_overrides(environ, reserved):
+    for key_path, raw in env_overrides(environ, reserved, prefix):
         set_path(tree, key_path, raw)
     post_process(tree)
     interpolate(tree)
     validate_keys(tree, reserved)
+    if os.path.abspath(path) != DEFAULTS_PATH:
+        return tree
     normalise_task_defaults(tree)
     normalise_compat(tree)
     warn_non_boolean_switches(tree, sources, environ)

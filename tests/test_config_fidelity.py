@@ -71,3 +71,28 @@ def test_validate_config_checks_top_level_keys_of_any_mapping():
     assert validate_config({"a": {"keys": 1}}) is None
     with pytest.raises(ValueError, match='"keys" \\(at "a.keys"\\)'):
         validate_config({"a": Config({"keys": 1})})
+
+
+def test_load_configuration_reads_env_vars_only_with_a_prefix(tmp_path, monkeypatch):
+    defaults = tmp_path / "def.toml"
+    defaults.write_text('a = "1"\nb = "${a}"\n[s]\nx = 1\n')
+    monkeypatch.setenv("ZZP__S__Y", "3")
+    monkeypatch.setenv("ZZP__A", "9")
+    monkeypatch.setenv("PREFECT__A", "7")
+    assert load_configuration(str(defaults)).to_dict() == {"a": 1, "b": 1, "s": {"x": 1}}
+    expected = {"a": 9, "b": 9, "s": {"x": 1, "y": 3}}
+    assert load_configuration(str(defaults), env_var_prefix="ZZP").to_dict() == expected
+    assert load_configuration(str(defaults), None, None, "ZZP").to_dict() == expected
+
+
+def test_load_configuration_of_another_file_adds_no_keys(tmp_path):
+    defaults = tmp_path / "def.toml"
+    defaults.write_text("[tasks.defaults]\nmax_retries = false\n")
+    config = load_configuration(str(defaults))
+    assert config.to_dict() == {"tasks": {"defaults": {"max_retries": False}}}
+    # the shipped defaults are still made ready for the engine
+    assert shipped().tasks.defaults.to_dict() == {
+        "max_retries": 0,
+        "retry_delay": None,
+        "timeout": None,
+    }
