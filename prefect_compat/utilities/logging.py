@@ -38,6 +38,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from prefect_compat import _context
+from prefect_compat.utilities.context import RUN_KEY
 
 __all__ = [
     "LOG_MANAGER",
@@ -375,7 +376,12 @@ _ABSENT = object()
 
 def _copy_context(record: logging.LogRecord, always: tuple[str, ...]) -> None:
     """Put Prefect's run attributes (`flow_name`, `task_run_id`, ...) that the context
-    holds onto `record`, and the `log_attributes` names `always` (None when unset)."""
+    holds onto `record`, and the `log_attributes` names `always` (None when unset).
+
+    Not in a 2.x run: Prefect 2.x sets no such attributes, and its run loggers pass
+    the same names as `extra=`, which a record may not already have."""
+    if _context.lookup(RUN_KEY, None) is not None:
+        return
     data = record.__dict__
     for name in PREFECT_LOG_RECORD_ATTRIBUTES:
         value = _context.lookup(name, _ABSENT)

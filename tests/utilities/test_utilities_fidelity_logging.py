@@ -117,3 +117,24 @@ def test_log_attributes_reach_records_of_any_logger(restore_logging, collect):
         ("inside", "v"),
         ("outside", None),
     ]
+
+
+def test_a_2x_run_logger_keeps_its_own_extra(restore_logging, collect):
+    plog.configure_logging()
+    from prefect_compat import flow, get_run_logger
+
+    @flow
+    def v2_flow():
+        get_run_logger().info("from a 2.x flow")
+        return 1
+
+    assert v2_flow() == 1
+    logger = logging.getLogger("prefect.flow_runs")
+    logger.addHandler(collect)
+    try:
+        assert v2_flow() == 1
+    finally:
+        logger.removeHandler(collect)
+    record = next(r for r in collect.records if r.getMessage() == "from a 2.x flow")
+    assert record.flow_name == "v2-flow"
+    assert record.flow_run_name
