@@ -11,8 +11,8 @@ the same thing here:
   cast: "true"/"false" (any case) become booleans, anything `ast.literal_eval` accepts
   becomes that literal, everything else stays a string;
 * `${dotted.key}` refers to another key; a whole-value reference keeps the type of
-  the referenced value, a partial one splices in `str(value)`, an unknown one becomes
-  the empty string;
+  the referenced value, a partial one splices in `str(value)`, an unknown one (or one
+  naming a section rather than a value) becomes the empty string;
 * env vars may create keys that no file mentions.
 """
 
@@ -158,7 +158,8 @@ def env_overrides(
         if len(parts) > 2 and lowered[:2] == ["context", "secrets"]:
             lowered[2:] = parts[2:]
         found.append((lowered, value))
-    return sorted(found)
+    # environment order, as Prefect: `A=x` after `A__B=y` replaces the section `a`
+    return found
 
 
 def set_path(tree: MutableMapping[str, Any], path: list[str], value: Any) -> None:
@@ -202,6 +203,15 @@ def post_process(tree: MutableMapping[str, Any]) -> None:
     _walk(tree, _post_process)
 
 
+def _leaf(tree: Mapping[str, Any], dotted: str) -> Any:
+    """The value at `dotted`, or "" when it is missing or is a section (as Prefect)."""
+    try:
+        value = get_path(tree, dotted)
+    except KeyError:
+        return ""
+    return "" if isinstance(value, Mapping) else value
+
+
 def interpolate(tree: MutableMapping[str, Any]) -> None:
     """Resolve `${dotted.key}` references in place (at most ten passes, for nesting)."""
 
@@ -210,16 +220,10 @@ def interpolate(tree: MutableMapping[str, Any]) -> None:
             return value
         whole = _INTERPOLATION.fullmatch(value)
         if whole:
-            try:
-                return get_path(tree, whole.group(1))
-            except KeyError:
-                return ""
+            return _leaf(tree, whole.group(1))
 
         def splice(match: re.Match[str]) -> str:
-            try:
-                return str(get_path(tree, match.group(1)))
-            except KeyError:
-                return ""
+            return str(_leaf(tree, match.group(1)))
 
         return _INTERPOLATION.sub(splice, value)
 
@@ -230,18 +234,26 @@ def interpolate(tree: MutableMapping[str, Any]) -> None:
             break
 
 
-def validate_keys(tree: Mapping[str, Any], reserved: Iterable[str], where: str = "") -> None:
-    """Refuse keys that would shadow methods of the Config class (`keys`, `copy`, ...)."""
+def validate_keys(
+    tree: Mapping[str, Any],
+    reserved: Iterable[str],
+    where: str = "",
+    section_type: type | tuple[type, ...] = Mapping,
+) -> None:
+    """Refuse keys that would shadow methods of the Config class (`keys`, `copy`, ...).
+
+    Values that are instances of `section_type` are checked as sections too.
+    """
     reserved = set(reserved)
     for key, value in tree.items():
-        dotted = f"{where}.{key}" if where else key
+        dotted = f"{where}.{key}" if where else str(key)
         if key in reserved:
             raise ConfigError(
                 f'Invalid config key: "{key}" (at "{dotted}"): it clashes with a method of '
                 "Config. Rename the key in your config file or environment."
             )
-        if isinstance(value, Mapping):
-            validate_keys(value, reserved, dotted)
+        if isinstance(value, section_type) and isinstance(value, Mapping):
+            validate_keys(value, reserved, dotted, section_type)
 
 
 def normalise_task_defaults(tree: MutableMapping[str, Any]) -> None:
@@ -360,8 +372,14 @@ def load_configuration(
     backend_config_path: str | None = None,
     env: Mapping[str, str] | None = None,
     reserved: Iterable[str] = (),
+    prefix: str = ENV_PREFIX,
 ) -> dict[str, Any]:
     """Build the full configuration tree as plain dicts (see the module docstring).
+
+    Variables `<prefix>__A__B` of `env` (default `os.environ`) set keys. When `path`
+    is the shipped defaults file, the result is also made ready for the engine
+    (`tasks.defaults` and `compat.prefect_version` normalised, on/off switches
+    checked); another file is loaded as it is, as Prefect does.
 
     In the `prefect-compat` command a ConfigError from the user's files or
     environment is kept in `CLI_CONFIG_ERROR` and the shipped defaults are loaded
@@ -370,12 +388,12 @@ def load_configuration(
     global CLI_CONFIG_ERROR
     environ = os.environ if env is None else env
     try:
-        return _load(path, user_config_path, backend_config_path, environ, reserved)
+        return _load(path, user_config_path, backend_config_path, environ, reserved, prefix)
     except ConfigError as exc:
         if path != DEFAULTS_PATH or not _cli_invocation():
             raise
         CLI_CONFIG_ERROR = exc
-        return _load(DEFAULTS_PATH, None, None, {}, reserved)
+        return _load(DEFAULTS_PATH, None, None, {}, reserved, prefix)
 
 
 def _load(
@@ -384,6 +402,7 @@ def _load(
     backend_config_path: str | None,
     environ: Mapping[str, str],
     reserved: Iterable[str],
+    prefix: str,
 ) -> dict[str, Any]:
     tree = load_toml(path)
     sources: dict[str, str] = {}
@@ -398,11 +417,13 @@ def _load(
                     continue
                 sources[dotted] = expanded
             deep_merge(tree, loaded)
-    for key_path, raw in env_overrides(environ, reserved):
+    for key_path, raw in env_overrides(environ, reserved, prefix):
         set_path(tree, key_path, raw)
     post_process(tree)
     interpolate(tree)
     validate_keys(tree, reserved)
+    if os.path.abspath(path) != DEFAULTS_PATH:
+        return tree
     normalise_task_defaults(tree)
     normalise_compat(tree)
     warn_non_boolean_switches(tree, sources, environ)

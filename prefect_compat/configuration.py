@@ -56,18 +56,34 @@ class Config(Box):
         return Config(self.to_dict())
 
 
-_RESERVED = frozenset(name for name in dir(Config) if not name.startswith("_"))
+# every attribute of Config, dunders included: a key named like one would be shadowed
+_RESERVED = frozenset(dir(Config))
 
 
 def load_configuration(
     path: str = _config.DEFAULTS_PATH,
     user_config_path: str | None = None,
     backend_config_path: str | None = None,
-    env: dict[str, str] | None = None,
+    env_var_prefix: str | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
 ) -> Config:
-    """Load defaults, merge the user and backend files, apply `PREFECT__*` env vars."""
+    """Load `path`, merge the user and backend files over it, then apply env vars.
+
+    As in Prefect, environment variables `<env_var_prefix>__A__B` set keys only when
+    `env_var_prefix` is given (`load_default_config` passes "PREFECT"). `env`, a
+    mapping to read instead of `os.environ`, implies the "PREFECT" prefix when none
+    is given.
+    """
+    if env_var_prefix is None and env is None:
+        env = {}
     tree: Any = _config.load_configuration(
-        path, user_config_path, backend_config_path, env=env, reserved=_RESERVED
+        path,
+        user_config_path,
+        backend_config_path,
+        env=env,
+        reserved=_RESERVED,
+        prefix=env_var_prefix or ENV_VAR_PREFIX,
     )
     return Config(tree)
 
@@ -107,13 +123,13 @@ def interpolate_config(config: Mapping[str, Any], env_var_prefix: str | None = N
     return Config(tree)
 
 
-def validate_config(config: Any) -> None:
-    """Refuse keys that shadow Config methods (`keys`, `copy`, ...) with a ValueError.
+def validate_config(config: Mapping[str, Any]) -> None:
+    """Refuse keys that shadow Config attributes (`keys`, `copy`, ...) with a ValueError.
 
-    Like Prefect, only Config (Box) objects are checked; a plain dict passes.
+    As in Prefect, the keys of `config` itself are checked, and those of nested
+    sections that are Config (Box) objects; a plain nested dict is not looked into.
     """
-    if isinstance(config, Box):
-        _config.validate_keys(config, _RESERVED)
+    _config.validate_keys(config, _RESERVED, section_type=Box)
 
 
 def process_task_defaults(config: Config) -> Config:
@@ -155,7 +171,7 @@ def create_user_config(dest_path: str, source_path: str = DEFAULT_CONFIG) -> Non
 def load_default_config() -> Config:
     """The configuration this process runs with (files from the usual places + env)."""
     user, backend = _config.default_paths(os.environ)
-    return load_configuration(_config.DEFAULTS_PATH, user, backend)
+    return load_configuration(_config.DEFAULTS_PATH, user, backend, ENV_VAR_PREFIX)
 
 
 config: Config = load_default_config()

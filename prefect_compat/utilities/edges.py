@@ -2,8 +2,9 @@
 
 An annotation only carries flags for the edge the argument will become; binding a
 task (`Task.bind`, `Flow.set_dependencies`) strips it with `strip_annotations`.
-Annotations nest (`unmapped(flatten(x))`): the inner flags are kept and the outer
-ones win where both set the same flag.
+Annotations nest (`unmapped(flatten(x))`): the flags of both are kept and, as in
+Prefect, the inner one wins where both set the same flag (`mapped(unmapped(x))` is
+unmapped).
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ class EdgeAnnotation:
         if isinstance(value, EdgeAnnotation):
             inner = value.annotations
             value = value.value
+        self.annotations: dict[str, bool] = {**self.flags, **inner}
         self.value = value
-        self.annotations: dict[str, bool] = {**inner, **self.flags}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.value!r})"

@@ -2,7 +2,10 @@
 
 Like Prefect, records go to stdout through one StreamHandler on the `prefect` logger,
 formatted with `logging.format` / `logging.datefmt`; `logging.extra_loggers` get the
-same handler, and `logging.log_attributes` names context keys copied onto each record.
+same handler, and `logging.log_attributes` names context keys copied onto each record
+(None when unset); a record made during a run also carries the run attributes
+`PREFECT_LOG_RECORD_ATTRIBUTES` the context holds (`%(flow_name)s`, `%(task_slug)s`
+work in `logging.format`). Both are set by the log record factory, whatever the logger.
 Task loggers are built once per task by the engine, never per task run.
 
 The runner lines of every task run ("Starting task run...", "Finished task run...")
@@ -35,6 +38,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from prefect_compat import _context
+from prefect_compat.utilities.context import RUN_KEY
 
 __all__ = [
     "LOG_MANAGER",
@@ -68,6 +72,7 @@ PREFECT_LOG_RECORD_ATTRIBUTES = (
 )
 
 ROOT_NAME = "prefect"
+TEST_LOGGER_NAME = "prefect-test-logger"  # what `configure_logging(testing=True)` sets up
 DEFAULT_FORMAT = "[%(asctime)s] %(levelname)s - %(name)s | %(message)s"  # config.toml's
 _HANDLER_FLAG = "_prefect_compat_handler"
 FLUSH_INTERVAL = 0.2  # seconds a buffered line may wait when the stream is not a terminal
@@ -284,6 +289,8 @@ class RunnerLine:
         template = dict(probe.__dict__)
         for key in ("msg", "args", "created", "msecs", "relativeCreated", "thread", "threadName"):
             template.pop(key, None)
+        for key in PREFECT_LOG_RECORD_ATTRIBUTES + _log_attributes():  # per run: see record()
+            template.pop(key, None)
         self.template = template
         return template
 
@@ -335,6 +342,7 @@ class RunnerLine:
         data["args"] = args
         data["thread"] = threading.get_ident()
         data["threadName"] = threading.current_thread().name
+        _copy_context(record, _log_attributes())  # what the record factory adds
         return record
 
 
@@ -363,25 +371,60 @@ def _sole_handler(logger: logging.Logger, level: int = logging.INFO) -> _Handler
     return found if type(formatter) is _Formatter and formatter._plain else None
 
 
-class _ContextAttributes(logging.Filter):
-    """Copies the configured context keys onto every record (None when unset)."""
+_ABSENT = object()
 
-    def __init__(self, names: list[str]) -> None:
-        super().__init__()
-        self.names = names
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        for name in self.names:
-            setattr(record, name, _context.get(name))
-        return True
+def _copy_context(record: logging.LogRecord, always: tuple[str, ...]) -> None:
+    """Put Prefect's run attributes (`flow_name`, `task_run_id`, ...) that the context
+    holds onto `record`, and the `log_attributes` names `always` (None when unset).
+
+    Not in a 2.x run: Prefect 2.x sets no such attributes, and its run loggers pass
+    the same names as `extra=`, which a record may not already have."""
+    if _context.lookup(RUN_KEY, None) is not None:
+        return
+    data = record.__dict__
+    for name in PREFECT_LOG_RECORD_ATTRIBUTES:
+        value = _context.lookup(name, _ABSENT)
+        if value is not _ABSENT:
+            data[name] = value
+    for name in always:
+        data[name] = _context.get(name)
+
+
+class _RecordFactory:
+    """The log record factory once logging is configured: as Prefect's, every record
+    made while a flow runs carries the run attributes the context holds, plus the
+    `logging.log_attributes` keys, whatever logger or handler it is for."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.names: tuple[str, ...] = ()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = self.inner(*args, **kwargs)
+        _copy_context(record, self.names)
+        return record
+
+
+def _record_factory(names: list[str]) -> _RecordFactory:
+    """Install (once) the context-copying record factory and set its `log_attributes`."""
+    factory = logging.getLogRecordFactory()
+    if not isinstance(factory, _RecordFactory):
+        factory = _RecordFactory(factory)
+        logging.setLogRecordFactory(factory)
+    factory.names = tuple(names)
+    return factory
+
+
+def _log_attributes() -> tuple[str, ...]:
+    """The configured `logging.log_attributes` (empty before logging is configured)."""
+    factory = logging.getLogRecordFactory()
+    return factory.names if isinstance(factory, _RecordFactory) else ()
 
 
 def _make_handler(settings: Any) -> logging.Handler:
     handler = _Handler(sys.stdout)
     handler.setFormatter(_Formatter(settings.format, settings.datefmt))
-    attributes = list(settings.get("log_attributes") or [])
-    if attributes:
-        handler.addFilter(_ContextAttributes(attributes))
     setattr(handler, _HANDLER_FLAG, True)
     return handler
 
@@ -391,12 +434,22 @@ def _level(value: Any) -> Any:
     return value.upper() if isinstance(value, str) else value
 
 
-def configure_logging(config: Any = None) -> logging.Logger:
-    """(Re)configure the `prefect` logger and any extra loggers from `config.logging`."""
+def configure_logging(testing: bool | Any = False, config: Any = None) -> logging.Logger:
+    """(Re)configure the `prefect` logger and any extra loggers from `config.logging`.
+
+    Returns the `prefect` logger; with `testing=True` (as Prefect) the logger
+    configured and returned is `prefect-test-logger` instead. Calling it again
+    replaces the handler it added rather than adding a second one. A config
+    passed as the first argument (not a bool) is taken as `config` (the package
+    `__init__` calls it that way).
+    """
+    if not isinstance(testing, bool) and config is None:
+        testing, config = False, testing
     if config is None:
         from prefect_compat.configuration import config
     settings = config.logging
-    root = logging.getLogger(ROOT_NAME)
+    _record_factory(list(settings.get("log_attributes") or []))
+    root = logging.getLogger(TEST_LOGGER_NAME if testing else ROOT_NAME)
     root.setLevel(_level(settings.level))
     handler = _make_handler(settings)
     for logger in [root] + [logging.getLogger(n) for n in settings.get("extra_loggers") or []]:

@@ -7,6 +7,7 @@ from prefect_compat.utilities.notifications.notifications import (
     slack_message_formatter,
     slack_notifier,
     snowflake_logger,
+    snowflake_message_formatter,
 )
 
 __all__ = [
@@ -16,4 +17,5 @@ __all__ = [
     "slack_message_formatter",
     "slack_notifier",
     "snowflake_logger",
+    "snowflake_message_formatter",
 ]

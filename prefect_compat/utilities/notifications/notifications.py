@@ -32,6 +32,7 @@ __all__ = [
     "slack_message_formatter",
     "slack_notifier",
     "snowflake_logger",
+    "snowflake_message_formatter",
 ]
 
 GMAIL_SMTP = ("smtp.gmail.com", 465, "SSL")
@@ -65,6 +66,10 @@ def callback_factory(
     return state_handler
 
 
+# the icon Prefect's Slack messages show next to "Prefect"
+SLACK_AUTHOR_ICON = "https://emoji.slack-edge.com/TAN3D79AL/prefect/2497370f58500a5a.png"
+
+
 def _wanted(state: Any, ignore_states: Any, only_states: Any) -> bool:
     if any(isinstance(state, kind) for kind in ignore_states or ()):
         return False
@@ -79,10 +84,17 @@ def _state_detail(state: Any) -> str:
 
 
 def slack_message_formatter(tracked_obj: Any, state: Any, backend_info: bool = True) -> dict:
-    """The Slack payload for "<name> is now in a <State> state" (colour of the state)."""
-    detail = _state_detail(state)
-    if isinstance(state.result, BaseException):
-        detail = f"```{detail}```"
+    """The Slack payload for "<name> is now in a <State> state" (colour of the state).
+
+    The Message field shows the exception the state holds (as code), else the state's
+    message; a state with neither gets no field.
+    """
+    if isinstance(state.result, Exception):
+        fields = [{"title": "Message", "value": f"```{state.result!r}```", "short": False}]
+    elif state.message is not None:
+        fields = [{"title": "Message", "value": str(state.message), "short": False}]
+    else:
+        fields = []
     kind = type(state).__name__
     return {
         "attachments": [
@@ -91,12 +103,38 @@ def slack_message_formatter(tracked_obj: Any, state: Any, backend_info: bool = T
                 "color": state.color,
                 "author_name": "Prefect",
                 "author_link": "https://www.prefect.io/",
+                "author_icon": SLACK_AUTHOR_ICON,
                 "title": kind,
-                "fields": [{"title": "Message", "value": detail, "short": False}],
+                "fields": fields,
                 "text": f"{tracked_obj.name} is now in a {kind} state",
                 "footer": "Prefect notification",
             }
         ]
+    }
+
+
+def snowflake_message_formatter(tracked_obj: Any, state: Any) -> dict:
+    """The row `snowflake_logger` would insert for a state change, as Prefect builds it.
+
+    `flow_id` is the context's `flow_run_id` and `flow_name` its `flow_name` (None
+    outside a run); `task_name` is the tracked Task's or Flow's name. The message is
+    the exception the state holds (its repr, single quotes doubled for SQL), else the
+    state's message; a state with neither gets an empty list.
+    """
+    from prefect_compat import _context
+
+    if isinstance(state.result, Exception):
+        message = [{"value": repr(state.result).replace("'", "''")}]
+    elif state.message is not None:
+        message = [{"value": str(state.message).replace("'", "''")}]
+    else:
+        message = []
+    return {
+        "flow_id": _context.get("flow_run_id"),
+        "flow_name": _context.get("flow_name"),
+        "task_name": tracked_obj.name,
+        "state": type(state).__name__,
+        "message": message,
     }
 
 
