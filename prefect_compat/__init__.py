@@ -29,7 +29,7 @@ def _seed_context() -> dict[str, Any]:
     return seed
 
 
-configure_logging(config)
+configure_logging(config=config)
 _context.configure_seed(_seed_context)
 # `prefect.context` is the context object in 1.x and a module in 2.x: a module registered
 # under the submodule name (its attributes are the object's) makes `from

@@ -434,17 +434,13 @@ def _level(value: Any) -> Any:
     return value.upper() if isinstance(value, str) else value
 
 
-def configure_logging(testing: bool | Any = False, config: Any = None) -> logging.Logger:
+def configure_logging(testing: bool = False, config: Any = None) -> logging.Logger:
     """(Re)configure the `prefect` logger and any extra loggers from `config.logging`.
 
     Returns the `prefect` logger; with `testing=True` (as Prefect) the logger
     configured and returned is `prefect-test-logger` instead. Calling it again
-    replaces the handler it added rather than adding a second one. A config
-    passed as the first argument (not a bool) is taken as `config` (the package
-    `__init__` calls it that way).
+    replaces the handler it added rather than adding a second one.
     """
-    if not isinstance(testing, bool) and config is None:
-        testing, config = False, testing
     if config is None:
         from prefect_compat.configuration import config
     settings = config.logging
