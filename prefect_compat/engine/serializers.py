@@ -171,8 +171,18 @@ class DateTimeSerializer(Serializer):
         return format_iso8601(value).encode()
 
     def deserialize(self, value: bytes) -> datetime:
+        """Extended ISO-8601 text; failing that, the basic (`20200102T030405`), week
+        (`2020-W01-3`), ordinal (`2020-032`) and reduced (`2020-01`, `2020`) forms."""
         text = value.decode() if isinstance(value, (bytes, bytearray)) else value
-        return parse_iso8601(text)
+        try:
+            return parse_iso8601(text)
+        except ValueError as exc:
+            from prefect_compat.core.parameter import _extended  # rare forms: loaded on need
+
+            try:
+                return parse_iso8601(_extended(text.strip()))
+            except ValueError:
+                raise exc from None
 
 
 class PandasSerializer(Serializer):
@@ -262,6 +272,7 @@ class CompressedSerializer(Serializer):
         compress_kwargs: Dict[str, Any] | None = None,
         decompress_kwargs: Dict[str, Any] | None = None,
     ) -> None:
+        format = format or None  # "" names no module: same error as no format at all
         if format is not None and (compress is not None or decompress is not None):
             raise ValueError(
                 "CompressedSerializer takes either format= or compress=/decompress=, not both."

@@ -44,8 +44,8 @@ class ResultHandler:
             "must define write(value) -> location and read(location) -> value."
         )
 
-    def read(self, location: str) -> Any:
-        """The value stored at `location`."""
+    def read(self, loc: str) -> Any:
+        """The value stored at location `loc` (0.13's parameter name)."""
         raise NotImplementedError(
             f"{type(self).__name__} does not implement read(); subclasses of ResultHandler "
             "must define write(value) -> location and read(location) -> value."
