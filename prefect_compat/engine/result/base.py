@@ -40,11 +40,15 @@ class ResultNotImplementedError(NotImplementedError):
 
 
 def _not_implemented(result: Result, operation: str) -> ResultNotImplementedError:
+    name = type(result).__name__
+    if type(result) is Result:
+        why = "the base Result class keeps values in memory only"
+    else:
+        why = f"{name} does not persist values"
     return ResultNotImplementedError(
-        f"{type(result).__name__}.{operation}() is not available: the base Result class "
-        "keeps values in memory only. Give the task or flow a storage-backed Result "
-        "(e.g. result=LocalResult(dir=...), S3Result or PrefectResult) to persist or "
-        "look up values."
+        f"{name}.{operation}() is not available: {why}. Give the task or flow a "
+        "storage-backed Result (e.g. result=LocalResult(dir=...), S3Result or "
+        "PrefectResult) to persist or look up values."
     )
 
 
