@@ -221,7 +221,13 @@ class PandasSerializer(Serializer):
 
     def serialize(self, value: Any) -> bytes:
         """Write into a bytes buffer; writers that only take text get a string buffer."""
-        writer = getattr(value, f"to_{self.file_type}")
+        writer = getattr(value, f"to_{self.file_type}", None)
+        if writer is None:
+            raise ValueError(
+                f"Could not find serialization methods for {self.file_type}: a "
+                f"{type(value).__name__} has no to_{self.file_type}(). PandasSerializer "
+                "writes pandas DataFrames and Series; return one, or use another serializer."
+            )
         buffer = io.BytesIO()
         try:
             writer(buffer, **self.serialize_kwargs)

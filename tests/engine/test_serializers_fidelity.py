@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import types
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -10,6 +12,7 @@ from prefect_compat.engine.serializers import (
     CompressedSerializer,
     DateTimeSerializer,
     JSONSerializer,
+    PandasSerializer,
 )
 
 UTC = timezone.utc
@@ -47,3 +50,26 @@ def test_datetime_deserialize_still_refuses_non_iso_text(text):
 def test_compressed_serializer_with_an_empty_format_asks_for_a_format():
     with pytest.raises(ValueError, match="needs format= .* or both compress= and decompress="):
         CompressedSerializer(JSONSerializer(), format="")
+
+
+class _Table:
+    """A stand-in DataFrame (pandas is not a dependency): only what is dispatched to."""
+
+    def to_csv(self, buffer, **kwargs):
+        buffer.write(b"a,b\n")
+
+
+@pytest.fixture
+def stand_in_pandas(monkeypatch):
+    module = types.ModuleType("pandas")
+    module.DataFrame = _Table
+    module.read_csv = lambda buffer, **kwargs: buffer.read()
+    monkeypatch.setitem(sys.modules, "pandas", module)
+    return module
+
+
+def test_pandas_serializer_refuses_a_value_without_the_writer(stand_in_pandas):
+    serializer = PandasSerializer("csv")
+    assert serializer.serialize(_Table()) == b"a,b\n"
+    with pytest.raises(ValueError, match=r"Could not find serialization methods for csv: a list"):
+        serializer.serialize([1, 2])
