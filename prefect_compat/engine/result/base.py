@@ -35,6 +35,17 @@ R = TypeVar("R", bound="Result")
 Location = Union[str, Callable[..., str], None]
 
 
+class ClassLogger:
+    """The `logger` attribute: `prefect.<ClassName>`, looked up on use (so building a
+    Result stays cheap) and replaceable per instance (`self.logger = ...`), as Prefect's
+    plain attribute is."""
+
+    def __get__(self, instance: object, owner: type) -> Any:
+        if instance is None:
+            return self
+        return logging.getLogger(f"prefect.{type(instance).__name__}")
+
+
 class ResultNotImplementedError(NotImplementedError):
     """A storage operation was asked of a Result class that has no storage."""
 
@@ -93,10 +104,7 @@ class Result(ResultInterface):
                 f"None; got {type(location).__name__} ({location!r})."
             )
 
-    @property
-    def logger(self) -> logging.Logger:
-        """`prefect.<ClassName>`: looked up on use, so building a Result stays cheap."""
-        return logging.getLogger(f"prefect.{type(self).__name__}")
+    logger = ClassLogger()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}: {self.value!r}>"
