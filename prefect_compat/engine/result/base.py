@@ -34,6 +34,8 @@ R = TypeVar("R", bound="Result")
 
 Location = Union[str, Callable[..., str], None]
 
+_MISSING = object()  # an attribute the other Result does not have
+
 
 class ClassLogger:
     """The `logger` attribute: `prefect.<ClassName>`, looked up on use (so building a
@@ -109,11 +111,21 @@ class Result(ResultInterface):
     def __repr__(self) -> str:
         return f"<{type(self).__name__}: {self.value!r}>"
 
-    def __eq__(self, other: object) -> bool:
-        """Same exact type and equal public attributes (value, location, serializer, ...)."""
+    def __eq__(self, other: object) -> Any:
+        """Same exact type, and each public attribute of `self` equals `other`'s.
+
+        The comparisons are combined with `&`, as Prefect does: results holding numpy
+        arrays or DataFrames compare element-wise (an array or frame comes back rather
+        than an "ambiguous truth value" error), and a NaN value is never equal to itself.
+        """
         if type(self) is not type(other):
             return False
-        return _public(self.__dict__) == _public(other.__dict__)
+        theirs = other.__dict__
+        equal: Any = True
+        for key, value in self.__dict__.items():
+            if not key.startswith("_"):
+                equal = equal & (value == theirs.get(key, _MISSING))
+        return equal
 
     __hash__ = None  # type: ignore[assignment]  # equal-by-value and mutable
 
