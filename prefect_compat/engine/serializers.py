@@ -296,6 +296,11 @@ class CompressedSerializer(Serializer):
         self._compress_kwargs = compress_kwargs or {}
         self._decompress_kwargs = decompress_kwargs or {}
 
+    @staticmethod
+    def compression_from_lib(compression_format: str) -> tuple[Callable[..., bytes], ...]:
+        """`(compress, decompress)` of the module named `compression_format` ("gzip", ...)."""
+        return _compression_functions(compression_format)
+
     def serialize(self, value: Any) -> bytes:
         return self._compress(self._serializer.serialize(value), **self._compress_kwargs)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import sys
 import types
+import zlib
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -73,3 +75,13 @@ def test_pandas_serializer_refuses_a_value_without_the_writer(stand_in_pandas):
     assert serializer.serialize(_Table()) == b"a,b\n"
     with pytest.raises(ValueError, match=r"Could not find serialization methods for csv: a list"):
         serializer.serialize([1, 2])
+
+
+@pytest.mark.parametrize(("name", "module"), [("gzip", gzip), ("zlib", zlib)])
+def test_compression_from_lib_returns_the_modules_functions(name, module):
+    assert CompressedSerializer.compression_from_lib(name) == (module.compress, module.decompress)
+
+
+def test_compression_from_lib_names_a_missing_module():
+    with pytest.raises(ImportError, match="no module named 'nope' is installed"):
+        CompressedSerializer.compression_from_lib("nope")
