@@ -171,8 +171,18 @@ class DateTimeSerializer(Serializer):
         return format_iso8601(value).encode()
 
     def deserialize(self, value: bytes) -> datetime:
+        """Extended ISO-8601 text; failing that, the basic (`20200102T030405`), week
+        (`2020-W01-3`), ordinal (`2020-032`) and reduced (`2020-01`, `2020`) forms."""
         text = value.decode() if isinstance(value, (bytes, bytearray)) else value
-        return parse_iso8601(text)
+        try:
+            return parse_iso8601(text)
+        except ValueError as exc:
+            from prefect_compat.core.parameter import _extended  # rare forms: loaded on need
+
+            try:
+                return parse_iso8601(_extended(text.strip()))
+            except ValueError:
+                raise exc from None
 
 
 class PandasSerializer(Serializer):
@@ -211,7 +221,13 @@ class PandasSerializer(Serializer):
 
     def serialize(self, value: Any) -> bytes:
         """Write into a bytes buffer; writers that only take text get a string buffer."""
-        writer = getattr(value, f"to_{self.file_type}")
+        writer = getattr(value, f"to_{self.file_type}", None)
+        if writer is None:
+            raise ValueError(
+                f"Could not find serialization methods for {self.file_type}: a "
+                f"{type(value).__name__} has no to_{self.file_type}(). PandasSerializer "
+                "writes pandas DataFrames and Series; return one, or use another serializer."
+            )
         buffer = io.BytesIO()
         try:
             writer(buffer, **self.serialize_kwargs)
@@ -262,6 +278,7 @@ class CompressedSerializer(Serializer):
         compress_kwargs: Dict[str, Any] | None = None,
         decompress_kwargs: Dict[str, Any] | None = None,
     ) -> None:
+        format = format or None  # "" names no module: same error as no format at all
         if format is not None and (compress is not None or decompress is not None):
             raise ValueError(
                 "CompressedSerializer takes either format= or compress=/decompress=, not both."
@@ -278,6 +295,11 @@ class CompressedSerializer(Serializer):
         self._decompress = decompress
         self._compress_kwargs = compress_kwargs or {}
         self._decompress_kwargs = decompress_kwargs or {}
+
+    @staticmethod
+    def compression_from_lib(compression_format: str) -> tuple[Callable[..., bytes], ...]:
+        """`(compress, decompress)` of the module named `compression_format` ("gzip", ...)."""
+        return _compression_functions(compression_format)
 
     def serialize(self, value: Any) -> bytes:
         return self._compress(self._serializer.serialize(value), **self._compress_kwargs)

@@ -34,17 +34,34 @@ R = TypeVar("R", bound="Result")
 
 Location = Union[str, Callable[..., str], None]
 
+_MISSING = object()  # an attribute the other Result does not have
+
+
+class ClassLogger:
+    """The `logger` attribute: `prefect.<ClassName>`, looked up on use (so building a
+    Result stays cheap) and replaceable per instance (`self.logger = ...`), as Prefect's
+    plain attribute is."""
+
+    def __get__(self, instance: object, owner: type) -> Any:
+        if instance is None:
+            return self
+        return logging.getLogger(f"prefect.{type(instance).__name__}")
+
 
 class ResultNotImplementedError(NotImplementedError):
     """A storage operation was asked of a Result class that has no storage."""
 
 
 def _not_implemented(result: Result, operation: str) -> ResultNotImplementedError:
+    name = type(result).__name__
+    if type(result) is Result:
+        why = "the base Result class keeps values in memory only"
+    else:
+        why = f"{name} does not persist values"
     return ResultNotImplementedError(
-        f"{type(result).__name__}.{operation}() is not available: the base Result class "
-        "keeps values in memory only. Give the task or flow a storage-backed Result "
-        "(e.g. result=LocalResult(dir=...), S3Result or PrefectResult) to persist or "
-        "look up values."
+        f"{name}.{operation}() is not available: {why}. Give the task or flow a "
+        "storage-backed Result (e.g. result=LocalResult(dir=...), S3Result or "
+        "PrefectResult) to persist or look up values."
     )
 
 
@@ -89,19 +106,26 @@ class Result(ResultInterface):
                 f"None; got {type(location).__name__} ({location!r})."
             )
 
-    @property
-    def logger(self) -> logging.Logger:
-        """`prefect.<ClassName>`: looked up on use, so building a Result stays cheap."""
-        return logging.getLogger(f"prefect.{type(self).__name__}")
+    logger = ClassLogger()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}: {self.value!r}>"
 
-    def __eq__(self, other: object) -> bool:
-        """Same exact type and equal public attributes (value, location, serializer, ...)."""
+    def __eq__(self, other: object) -> Any:
+        """Same exact type, and each public attribute of `self` equals `other`'s.
+
+        The comparisons are combined with `&`, as Prefect does: results holding numpy
+        arrays or DataFrames compare element-wise (an array or frame comes back rather
+        than an "ambiguous truth value" error), and a NaN value is never equal to itself.
+        """
         if type(self) is not type(other):
             return False
-        return _public(self.__dict__) == _public(other.__dict__)
+        theirs = other.__dict__
+        equal: Any = True
+        for key, value in self.__dict__.items():
+            if not key.startswith("_"):
+                equal = equal & (value == theirs.get(key, _MISSING))
+        return equal
 
     __hash__ = None  # type: ignore[assignment]  # equal-by-value and mutable
 

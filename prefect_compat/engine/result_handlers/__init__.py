@@ -21,6 +21,7 @@ _MODULES = {
     "S3ResultHandler": "s3_result_handler",
     "SecretResultHandler": "secret_result_handler",
 }
+_SUBMODULES = frozenset(_MODULES.values())
 
 __all__ = [
     "AzureResultHandler",
@@ -35,6 +36,8 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:  # `results.local_result.LocalResult`, as in Prefect
+        return importlib.import_module(f"{__name__}.{name}")
     module = _MODULES.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -44,4 +47,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    return sorted(set(globals()) | set(_MODULES) | _SUBMODULES)

@@ -85,6 +85,10 @@ class AzureResultHandler(ResultHandler):
         """The `BlobServiceClient` (built on first use; never pickled)."""
         return self._storage().service
 
+    def initialize_service(self) -> None:
+        """Build the blob service client now instead of on first use (0.13's name)."""
+        _ = self.service
+
     def write(self, result: Any) -> str:
         """Upload `result`; return the blob name."""
         key = dated_key()

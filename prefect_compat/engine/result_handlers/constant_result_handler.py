@@ -18,5 +18,6 @@ class ConstantResultHandler(ResultHandler):
     def write(self, result: Any) -> str:
         return repr(self.value)
 
-    def read(self, loc: Any = None) -> Any:
+    def read(self, arg: Any = None) -> Any:
+        """`value`, whatever `arg` (0.13's parameter name) is."""
         return self.value

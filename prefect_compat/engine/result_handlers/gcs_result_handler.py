@@ -58,6 +58,10 @@ class GCSResultHandler(ResultHandler):
         """The `google.cloud.storage.Bucket` handle (built on first use; never pickled)."""
         return self._storage().gcs_bucket
 
+    def initialize_client(self) -> None:
+        """Build the storage client and bucket handle now instead of on first use (0.13's name)."""
+        _ = self.gcs_bucket
+
     def write(self, result: Any) -> str:
         """Upload `result`; return the blob name."""
         key = dated_key()

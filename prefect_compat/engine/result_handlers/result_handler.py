@@ -8,8 +8,9 @@ docs/migration.md); handlers given to a Task or Flow are converted to Results by
 
 from __future__ import annotations
 
-import logging
 from typing import Any
+
+from prefect_compat.engine.result.base import ClassLogger
 
 __all__ = ["ResultHandler"]
 
@@ -21,10 +22,7 @@ class ResultHandler:
     to a Task or Flow.
     """
 
-    @property
-    def logger(self) -> logging.Logger:
-        """`prefect.<ClassName>`, looked up on use (never pickled or compared)."""
-        return logging.getLogger(f"prefect.{type(self).__name__}")
+    logger = ClassLogger()  # prefect.<ClassName>; an instance may set its own
 
     def __repr__(self) -> str:
         return f"<ResultHandler: {type(self).__name__}>"
@@ -44,8 +42,8 @@ class ResultHandler:
             "must define write(value) -> location and read(location) -> value."
         )
 
-    def read(self, location: str) -> Any:
-        """The value stored at `location`."""
+    def read(self, loc: str) -> Any:
+        """The value stored at location `loc` (0.13's parameter name)."""
         raise NotImplementedError(
             f"{type(self).__name__} does not implement read(); subclasses of ResultHandler "
             "must define write(value) -> location and read(location) -> value."

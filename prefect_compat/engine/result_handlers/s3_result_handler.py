@@ -58,6 +58,10 @@ class S3ResultHandler(ResultHandler):
         """The boto3 S3 client (built on first use; never pickled)."""
         return self._storage().client
 
+    def initialize_client(self) -> None:
+        """Build the boto3 S3 client now instead of on first use (0.13's name)."""
+        _ = self.client
+
     def write(self, result: Any) -> str:
         """Upload `result`; return its key."""
         key = dated_key()

@@ -19,6 +19,7 @@ _MODULES = {
     "S3Result": "s3_result",
     "SecretResult": "secret_result",
 }
+_SUBMODULES = frozenset(_MODULES.values())
 
 __all__ = [
     "AzureResult",
@@ -33,6 +34,8 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:  # `results.local_result.LocalResult`, as in Prefect
+        return importlib.import_module(f"{__name__}.{name}")
     module = _MODULES.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -42,4 +45,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_MODULES))
+    return sorted(set(globals()) | set(_MODULES) | _SUBMODULES)

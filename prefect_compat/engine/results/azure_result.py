@@ -89,6 +89,11 @@ class AzureResult(Result):
         """The `azure.storage.blob.BlobServiceClient` (built on first use; never pickled)."""
         return self._storage().service
 
+    def initialize_service(self) -> None:
+        """Build the blob service client now rather than on first use (no request is
+        sent); raises ValueError when no connection string can be found."""
+        _ = self.service
+
     def write(self, value_: Any, **kwargs: Any) -> AzureResult:
         """Upload `value_` to the formatted location; the copy records that blob name."""
         return result_io.write_result(self, value_, kwargs)
