@@ -31,6 +31,18 @@ def _seed_context() -> dict[str, Any]:
 
 configure_logging(config=config)
 _context.configure_seed(_seed_context)
+
+
+def _refresh_from_environment() -> None:
+    """Apply PREFECT__* variables set after this package was imported (the alias calls
+    this when a script first imports `prefect`, as Prefect reads them then)."""
+    from prefect_compat.configuration import refresh_from_environment
+
+    if refresh_from_environment():
+        configure_logging(config=config)
+        _context.reseed()
+
+
 # `prefect.context` is the context object in 1.x and a module in 2.x: a module registered
 # under the submodule name (its attributes are the object's) makes `from
 # prefect_compat.context import get_run_context` work while `prefect_compat.context`

@@ -92,6 +92,19 @@ def deep_merge(base: MutableMapping[str, Any], extra: Mapping[str, Any]) -> None
             base[key] = value
 
 
+def restore_tree(node: MutableMapping[str, Any], snapshot: Mapping[str, Any]) -> None:
+    """Make `node` hold exactly `snapshot`, in place: sections that exist in both are
+    updated rather than replaced, so references to them stay live."""
+    for key in [k for k in node if k not in snapshot]:
+        del node[key]
+    for key, value in snapshot.items():
+        current = node.get(key)
+        if isinstance(value, Mapping) and isinstance(current, MutableMapping):
+            restore_tree(current, value)
+        else:
+            node[key] = value
+
+
 def _plain(mapping: Mapping[str, Any]) -> dict[str, Any]:
     return {k: _plain(v) if isinstance(v, Mapping) else v for k, v in mapping.items()}
 

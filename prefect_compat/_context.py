@@ -61,6 +61,15 @@ def configure_seed(seed: Callable[[], dict[str, Any]]) -> None:
     _var.set(_Node(seed(), None))
 
 
+def reseed() -> None:
+    """Put the seed's keys (config, `[context]` keys) into this thread's base frame
+    again, after the configuration was reloaded; other keys there stay."""
+    node = current()
+    while node.parent is not None:
+        node = node.parent
+    node.data.update(_seed())
+
+
 def current() -> _Node:
     """The top frame of this thread / task, creating this thread's base if needed."""
     try:

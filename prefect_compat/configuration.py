@@ -174,4 +174,26 @@ def load_default_config() -> Config:
     return load_configuration(_config.DEFAULTS_PATH, user, backend, ENV_VAR_PREFIX)
 
 
+def _prefect_environment() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k.startswith(ENV_VAR_PREFIX + "__")}
+
+
 config: Config = load_default_config()
+_LOADED_FROM = _prefect_environment()  # the PREFECT__* variables `config` was built from
+
+
+def refresh_from_environment() -> bool:
+    """Reload `config`, in place, if the PREFECT__* environment variables changed since
+    it was loaded; True if it did.
+
+    Prefect reads them when `prefect` is imported. A script run by `prefect-compat
+    run` (or under the import alias) may set some in `os.environ` before its `import
+    prefect`, after prefect-compat itself was imported; the alias calls this then.
+    """
+    global _LOADED_FROM
+    current = _prefect_environment()
+    if current == _LOADED_FROM:
+        return False
+    _config.restore_tree(config, load_default_config().to_dict())
+    _LOADED_FROM = current
+    return True

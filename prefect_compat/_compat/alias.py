@@ -78,6 +78,10 @@ class AliasFinder(importlib.abc.MetaPathFinder):
         if fullname != ALIAS and not fullname.startswith(ALIAS + "."):
             return None
         real_name = _target_name(fullname)
+        if fullname == ALIAS and TARGET in sys.modules:
+            # prefect-compat was imported first (by `prefect-compat run`, say): apply the
+            # PREFECT__* variables the script set since, as `import prefect` would read them
+            sys.modules[TARGET]._refresh_from_environment()
         try:
             module = importlib.import_module(real_name)
         except ModuleNotFoundError as exc:

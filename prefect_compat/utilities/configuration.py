@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from typing import Any
 
+from prefect_compat._config import restore_tree
 from prefect_compat.configuration import Config, config
 from prefect_compat.utilities.context import Context
 
@@ -37,15 +38,4 @@ def set_temporary_config(temp_config: Mapping[str, Any]) -> Iterator[Config]:
         with Context()(config=config):
             yield config
     finally:
-        _restore(config, snapshot)
-
-
-def _restore(node: MutableMapping[str, Any], snapshot: Mapping[str, Any]) -> None:
-    for key in [k for k in node if k not in snapshot]:
-        del node[key]
-    for key, value in snapshot.items():
-        current = node.get(key)
-        if isinstance(value, Mapping) and isinstance(current, MutableMapping):
-            _restore(current, value)
-        else:
-            node[key] = value
+        restore_tree(config, snapshot)

@@ -438,3 +438,29 @@ def test_a_failed_2x_flow_run_fails_the_script_run(cli, tmp_path):
     assert "Finished in state Failed('Flow run encountered an exception. ValueError: no good" in (
         proc.stdout
     )
+
+
+def test_prefect_variables_a_script_sets_before_importing_prefect_apply(cli, tmp_path):
+    """As with real Prefect, which reads them at `import prefect`: the CLI imported
+    prefect-compat before the script ran, and the alias reloads the config then."""
+    home = tmp_path / "script-home"
+    proc = cli("run", script("sets_env_then_imports.py"), SCRIPT_HOME=str(home))
+    assert proc.returncode == 0, proc.stderr
+    assert f"config: True {home}" in proc.stdout
+    assert "task saw: (True, 'abc')" in proc.stdout
+    assert "INFO - prefect" not in proc.stdout  # PREFECT__LOGGING__LEVEL=WARNING applied
+
+
+def test_the_same_script_under_the_plain_alias(cli, tmp_path):
+    home = tmp_path / "alias-home"
+    code = (
+        "import prefect_compat, runpy, sys; prefect_compat.install_alias(); "
+        f"sys.argv = ['s', {str(home)!r}]; runpy.run_path({script('sets_env_then_imports.py')!r})"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=str(tmp_path), env=cli.env,
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert f"config: True {home}" in proc.stdout
+    assert "task saw: (True, 'abc')" in proc.stdout
