@@ -199,6 +199,11 @@ class LocalStorage:
         """(absolute path, its directory) for `key`."""
         if bare_name(key):
             return self._prefix + key, self._root_abs
+        if key.endswith(_SEPS):
+            raise StorageError(
+                f"Location {key!r} names a directory, not a file. End it with a file "
+                "name (e.g. '{task_name}/{map_index}.pkl')."
+            )
         full = None
         if not os.path.isabs(key):
             full = os.path.normpath(os.path.join(self._root_abs, key))

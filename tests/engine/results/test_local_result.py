@@ -305,3 +305,11 @@ def test_reading_a_missing_file_raises_a_file_not_found_error_naming_it(tmp_path
     and is still one, so `except FileNotFoundError` keeps working."""
     with pytest.raises(FileNotFoundError, match=r"No result found at location 'nope\.pkl'"):
         LocalResult(dir=str(tmp_path)).read("nope.pkl")
+
+
+def test_a_location_that_names_a_directory_is_refused_and_nothing_is_written(tmp_path):
+    """Prefect fails with IsADirectoryError; ours says why, before writing anything."""
+    result = LocalResult(dir=str(tmp_path), location="sub/")
+    with pytest.raises(StorageError, match=r"'sub/' names a directory"):
+        result.write(1)
+    assert list(tmp_path.iterdir()) == []
