@@ -123,11 +123,20 @@ class State:
             return f"<{type(self).__name__}>"
         return f'<{type(self).__name__}: "{self.message}">'
 
-    def __eq__(self, other: object) -> bool:
+    def __eq__(self, other: object) -> Any:
+        """Same exact class, equal results and equal public attributes (not message or
+        context). Combined with `&`, as Prefect does, so results holding arrays or
+        DataFrames compare element-wise instead of raising; an attribute only one side
+        has makes them unequal both ways (Prefect looks at the left side's only)."""
         if type(self) is not type(other):
             return False
-        other = cast(State, other)
-        return self.result == other.result and _public(self) == _public(other)
+        mine, theirs = _public(self), _public(cast(State, other))
+        if mine.keys() != theirs.keys():
+            return False
+        equal: Any = self.result == cast(State, other).result
+        for key, value in mine.items():
+            equal = equal & (value == theirs[key])
+        return equal
 
     __hash__ = object.__hash__
 

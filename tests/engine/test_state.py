@@ -392,3 +392,28 @@ def test_load_cached_results_per_input_with_optional_readers():
     assert loaded["known"].value == 3
     assert (loaded["reader_location"].value, loaded["reader_location"].location) == ("r", '"r"')
     assert loaded["nothing"] == Result()
+
+
+class _Ambiguous:
+    """What comparing two DataFrames returns: no truth value, but `&` works."""
+
+    def __bool__(self):
+        raise ValueError("The truth value of a frame is ambiguous.")
+
+    def __and__(self, other):
+        return self
+
+    __rand__ = __and__
+
+
+class _Frame:
+    def __eq__(self, other):
+        return _Ambiguous()
+
+    __hash__ = None
+
+
+def test_states_holding_dataframe_like_results_compare_element_wise():
+    """As in 1.4.1, where `Success(result=df) == Success(result=df)` gives a frame."""
+    compared = S.Success(result=_Frame()) == S.Success(result=_Frame())
+    assert isinstance(compared, _Ambiguous)
