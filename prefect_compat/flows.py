@@ -107,7 +107,7 @@ class Flow:
         """Run the flow now: its value, or its final State with `return_state=True`."""
         from prefect_compat._engine.flow_calls import call_flow
 
-        if wait_for:
+        if wait_for is not None:
             from prefect_compat._engine.calls import resolve_inputs
 
             resolve_inputs({}, wait_for)

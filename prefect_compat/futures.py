@@ -69,7 +69,10 @@ class PrefectFuture:
     def _result(self, timeout: float | None, raise_on_failure: bool) -> Any:
         state = self._final(timeout)
         if state is None:
-            raise TimeoutError(f"Task run {self.name!r} did not finish within {timeout} seconds.")
+            raise TimeoutError(
+                f"Call timed out before task finished: task run {self.name!r} did not "
+                f"finish within {timeout} seconds."
+            )
         return fetch_result(state, raise_on_failure)
 
     def get_state(self) -> Any:
@@ -129,7 +132,10 @@ def submit_call(
         try:
             parameters = calls.resolve_inputs(parameters, wait_for)
         except UpstreamTaskError as exc:
-            state = State(StateType.PENDING, name="NotReady", message=str(exc))
+            details = calls.run_details(context)
+            state = State(
+                StateType.PENDING, name="NotReady", message=str(exc), state_details=details
+            )
             return PrefectFuture.done(name, state, asynchronous)
         context.parameters = parameters
         handle = runner._submit(calls.run_call, (task, parameters, context), name)

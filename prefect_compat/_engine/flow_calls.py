@@ -109,7 +109,7 @@ def call_flow(flow: Any, args: tuple[Any, ...], kwargs: dict[str, Any], return_s
         v2_lines.flow_created(context, parent)
         token = _context.push(_frame(context))
         try:
-            state = _run_attempts(context, bound)
+            state = _stamped(context, _run_attempts(context, bound))
         finally:
             _context.pop(token)
             context.task_runner._shutdown()
@@ -117,6 +117,18 @@ def call_flow(flow: Any, args: tuple[Any, ...], kwargs: dict[str, Any], return_s
         _tell_watchers(flow, parent, state)
     _record_in_parent(parent, slot, state)
     return state if return_state else fetch_result(state)
+
+
+def _stamped(context: FlowRunContext, state: State) -> State:
+    """The final state with this run's ids; a subflow's also gets a task run id, as
+    2.6.9 gives the parent a task run standing for the child."""
+    details = state.state_details
+    details.flow_run_id = context.flow_run.id
+    if context.parent is not None and details.task_run_id is None:
+        import uuid
+
+        details.task_run_id = uuid.uuid4()
+    return state
 
 
 def _tell_watchers(flow: Any, parent: Any, state: State) -> None:
@@ -214,6 +226,8 @@ def to_state(context: FlowRunContext, value: Any) -> State:
     """The flow run's final state from the function's return value (module docstring)."""
     value = resolve_futures_to_states(value)
     if isinstance(value, State):
+        if _built_by_user(value):
+            return _as_returned(context, value)
         return _judge(context, [value], value)
     if is_state_iterable(value):
         return _judge(context, list(value), value)
@@ -221,6 +235,24 @@ def to_state(context: FlowRunContext, value: Any) -> State:
         states = [state for _, _, state in context.attempt_runs]
         return _judge(context, states, states)
     return _completed(context, value, None)
+
+
+def _built_by_user(state: State) -> bool:
+    """A state no run produced (`return Completed(...)`): it has no run ids."""
+    details = state._details
+    return details is None or (details.flow_run_id is None and details.task_run_id is None)
+
+
+def _as_returned(context: FlowRunContext, state: State) -> State:
+    """A state the body built and returned is the flow run's state, as 2.6.9 takes it:
+    its name, message and type kept, its data made a result by the flow's factory."""
+    data = state.data
+    if isinstance(data, result_types()):
+        return state.copy(update={"state_details": state.state_details.copy()})
+    stored = _completed(context, data, state.message)
+    if stored.is_crashed():
+        return stored
+    return state.copy(update={"data": stored.data, "state_details": state.state_details.copy()})
 
 
 def _judge(context: FlowRunContext, states: list[State], data: Any) -> State:
@@ -273,7 +305,9 @@ def _claim_in_parent(parent: Any, flow: Any) -> tuple[Any, State | None]:
     if prior is None:
         return (key, index), None
     data = prior.data
-    return (key, index), prior.copy(data=data if isinstance(data, result_types()) else None)
+    return (key, index), prior.copy(
+        update={"data": data if isinstance(data, result_types()) else None}
+    )
 
 
 def _record_in_parent(parent: Any, slot: Any, state: State) -> None:
@@ -295,7 +329,7 @@ async def _call_async(flow: Any, bound: inspect.BoundArguments, return_state: bo
         v2_lines.flow_created(context, parent)
         token = _context.push(_frame(context))
         try:
-            state = await _run_attempts_async(context, bound)
+            state = _stamped(context, await _run_attempts_async(context, bound))
         finally:
             _context.pop(token)
             await _off_loop(context.task_runner._shutdown)
