@@ -353,7 +353,7 @@ def _rebuilt(value: Any, fields: dict[str, Any]) -> Any:
 
 
 def _upstream_value(item: Any) -> Any:
-    state = item.wait() if not isinstance(item, State) else item
+    state = item if isinstance(item, State) else item._final()
     if not state.is_completed():
         raise UpstreamTaskError(
             f"Upstream task run '{state.state_details.task_run_id}' did not reach a "
@@ -375,15 +375,29 @@ def _mappable(value: Any) -> bool:
 
 def map_call(
     task: Any, args: tuple[Any, ...], kwargs: dict[str, Any], return_state: bool, wait_for: Any
-) -> list[Any]:
-    """`task.map(...)` in a 2.x flow: one submitted run per item.
-
-    As 2.6.9: arguments that are futures or states are waited for first (a failed one
-    raises UpstreamTaskError here); iterables are mapped over, other values and
-    `unmapped(x)` go whole to every run.
-    """
-    _flow_context(task)
+) -> Any:
+    """`task.map(...)` in a 2.x flow: one submitted run per item (awaitable for an async
+    task in an async flow, as in 2.6.9)."""
+    flow_context = _flow_context(task)
     parameters = spec_for(task).bind(args, kwargs)
+    if flow_context.isasync and task.isasync:
+        return _map_async(task, parameters, return_state, wait_for)
+    return [call(task, (), item, SUBMIT, return_state, wait_for) for item in _map_items(parameters)]
+
+
+async def _map_async(
+    task: Any, parameters: dict[str, Any], return_state: bool, wait_for: Any
+) -> list[Any]:
+    loop = asyncio.get_running_loop()
+    copied = contextvars.copy_context()
+    items = await loop.run_in_executor(None, copied.run, _map_items, parameters)
+    return [await call(task, (), item, SUBMIT, return_state, wait_for) for item in items]
+
+
+def _map_items(parameters: dict[str, Any]) -> list[dict[str, Any]]:
+    """The arguments of each mapped run, as 2.6.9 splits them: arguments that are
+    futures or states are waited for first (a failed one raises UpstreamTaskError);
+    iterables are mapped over; other values and `unmapped(x)` go whole to every run."""
     for name, value in parameters.items():
         if type(value) is PrefectFuture or isinstance(value, State):
             parameters[name] = _upstream_value(value)
@@ -407,14 +421,4 @@ def map_call(
         if k not in mapped
     }
     width = next(iter(lengths.values()))
-    return [
-        call(
-            task,
-            (),
-            {**fixed, **{k: column[i] for k, column in mapped.items()}},
-            SUBMIT,
-            return_state,
-            wait_for,
-        )
-        for i in range(width)
-    ]
+    return [{**fixed, **{k: column[i] for k, column in mapped.items()}} for i in range(width)]

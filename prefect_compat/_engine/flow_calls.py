@@ -29,6 +29,7 @@ from typing import Any
 
 from prefect_compat import _context
 from prefect_compat._engine import flow_run, persistence, v2_lines
+from prefect_compat._engine.call_steps import run_coroutine
 from prefect_compat._engine.timeouts import call_with_timeout
 from prefect_compat.exceptions import ParameterBindError, TaskTimeoutSignal
 from prefect_compat.futures import PrefectFuture, resolve_futures_to_states
@@ -100,9 +101,12 @@ def _frame(context: FlowRunContext) -> dict[str, Any]:
 def call_flow(flow: Any, args: tuple[Any, ...], kwargs: dict[str, Any], return_state: bool) -> Any:
     """`flow(...)`: its value (or final state); a coroutine for an async flow."""
     bound = bind(flow, args, kwargs)
-    if flow.isasync:
-        return _call_async(flow, bound, return_state)
     parent = FlowRunContext.get()
+    if flow.isasync:
+        if parent is not None and not parent.isasync:
+            # an async subflow of a sync flow runs to its end here, as in 2.6.9
+            return run_coroutine(_call_async(flow, bound, return_state))
+        return _call_async(flow, bound, return_state)
     slot, state = _claim_in_parent(parent, flow)
     if state is None:
         context = _new_context(flow, dict(bound.arguments), parent)

@@ -8,6 +8,7 @@ and states waited for first, the errors).
 
 from __future__ import annotations
 
+import asyncio
 import io
 import uuid
 
@@ -270,3 +271,46 @@ def test_map_return_state_gives_states():
         return first.result(), second.name
 
     assert main() == (2, "Failed")
+
+
+# -- async -----------------------------------------------------------------------------------------
+
+
+@task
+async def double(x):
+    return 2 * x
+
+
+def test_async_subflow_of_a_sync_flow_runs_to_its_end():
+    @flow
+    async def child():
+        return 3
+
+    @flow
+    def parent():
+        return child(), child(return_state=True).name
+
+    assert parent() == (3, "Completed")
+
+
+def test_map_of_an_async_task_in_an_async_flow_is_awaited():
+    @flow
+    async def main():
+        futures = await double.map([1, 2])
+        states = await double.map([3], return_state=True)
+        return [await f.result() for f in futures], [await s.result(fetch=True) for s in states]
+
+    assert asyncio.run(main()) == ([2, 4], [6])
+
+
+def test_async_futures_as_arguments_in_an_async_flow():
+    @flow
+    async def main():
+        first = await double.submit(1)
+        second = await double(first)
+        third = await double.submit(first)
+        mapped = await double.map(await double.submit([1, 2]))
+        after = await double(1, wait_for=[first], return_state=True)
+        return second, await third.result(), len(mapped), after.name
+
+    assert asyncio.run(main()) == (4, 4, 4, "Completed")
