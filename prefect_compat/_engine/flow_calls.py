@@ -156,7 +156,7 @@ def _run_attempts(context: FlowRunContext, bound: inspect.BoundArguments) -> Sta
             failure = _failed(context, exc)
         _settle(context)
         state = failure or to_state(context, value)
-        if not state.is_failed() or attempt >= flow.retries:
+        if not state.is_failed() or attempt >= (flow.retries or 0):
             return state
         attempt += 1
         if flow.retry_delay_seconds:
@@ -260,14 +260,29 @@ def _as_returned(context: FlowRunContext, state: State) -> State:
 
 
 def _judge(context: FlowRunContext, states: list[State], data: Any) -> State:
-    bad = sum(1 for state in states if not state.is_completed())
-    if not bad:
+    if all(state.type is StateType.COMPLETED for state in states):
         return _completed(context, data, "All states completed.")
-    return State(
-        StateType.FAILED,
-        message=f"{bad}/{len(states)} states failed.",
-        data=_stored(context, data),
-    )
+    return State(StateType.FAILED, message=_verdict(states), data=_stored(context, data))
+
+
+def _verdict(states: list[State]) -> str:
+    """Why states that did not all complete fail their flow run, in 2.6.9's words."""
+    total = len(states)
+    failed = sum(1 for state in states if _failure(state))
+    if failed:
+        return f"{failed}/{total} states failed."
+    waiting = [state for state in states if not state.is_final()]
+    if len(waiting) < total:
+        return f"{len(waiting)}/{total} states are not final."
+    counts: dict[str, int] = {}
+    for state in waiting:
+        counts[state.type.value] = counts.get(state.type.value, 0) + 1
+    shown = ", ".join(f"{kind!r}={count}" for kind, count in counts.items())
+    return f"Given states: total={total}, not_final={total}, {shown}"
+
+
+def _failure(state: State) -> bool:
+    return state.type is StateType.FAILED or state.type is StateType.CRASHED
 
 
 def _completed(context: FlowRunContext, value: Any, message: str | None) -> State:
@@ -360,7 +375,7 @@ async def _run_attempts_async(context: FlowRunContext, bound: inspect.BoundArgum
             failure = _failed(context, exc)
         await _off_loop(_settle, context)
         state = failure or to_state(context, value)
-        if not state.is_failed() or attempt >= flow.retries:
+        if not state.is_failed() or attempt >= (flow.retries or 0):
             return state
         attempt += 1
         if flow.retry_delay_seconds:
