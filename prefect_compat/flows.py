@@ -116,11 +116,7 @@ class Flow:
         """Run the flow now: its value, or its final State with `return_state=True`."""
         from prefect_compat._engine.flow_calls import call_flow
 
-        if wait_for is not None:
-            from prefect_compat._engine.calls import resolve_inputs
-
-            resolve_inputs({}, wait_for)
-        return call_flow(self, args, kwargs, return_state)
+        return call_flow(self, args, kwargs, return_state, wait_for)
 
     def with_options(  # noqa: PLR0913 - Prefect 2.x's public signature
         self,

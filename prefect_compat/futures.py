@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import io
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 from prefect_compat.exceptions import UpstreamTaskError
@@ -147,8 +149,8 @@ def submit_call(
 
 
 def resolve_futures_to_states(value: Any) -> Any:
-    """`value` with every PrefectFuture in it (through lists, tuples, sets, dicts) waited
-    for and replaced by its final state."""
+    """`value` with every PrefectFuture in it (through lists, tuples, sets, dicts and
+    iterators, which become lists) waited for and replaced by its final state."""
     kind = type(value)
     if kind is PrefectFuture:
         return value._final()
@@ -156,4 +158,7 @@ def resolve_futures_to_states(value: Any) -> Any:
         return kind(resolve_futures_to_states(item) for item in value)
     if kind is dict:
         return {k: resolve_futures_to_states(v) for k, v in value.items()}
+    if isinstance(value, Iterator) and not isinstance(value, io.IOBase):
+        # a generator or other one-shot iterator is drained into a list, as 2.6.9 does
+        return [resolve_futures_to_states(item) for item in value]
     return value

@@ -356,7 +356,7 @@ def is_state(value: Any) -> bool:
 
 def is_state_iterable(value: Any) -> bool:
     """A list, tuple or set whose items are all 2.x states (and not empty)."""
-    if isinstance(value, (list, tuple, set, frozenset)) and value:
+    if isinstance(value, (list, tuple, set)) and value:
         return all(isinstance(item, State) for item in value)
     return False
 

@@ -96,7 +96,7 @@ def _bind_error(task: Any, signature: Any, args: Any, kwargs: Any) -> ParameterB
     shown = str(signature)[1:-1]
     return ParameterBindError(
         f"Error binding parameters for function {task.name!r}: {reason}.\n"
-        f"Function {task.name!r} has signature {shown!r} but received args: {args!r} and "
+        f"Function {task.name!r} has signature '{shown}' but received args: {args!r} and "
         f"kwargs: {kwargs!r}."
     )
 

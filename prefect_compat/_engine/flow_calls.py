@@ -31,16 +31,17 @@ from prefect_compat import _context
 from prefect_compat._engine import flow_run, persistence, v2_lines
 from prefect_compat._engine.call_steps import run_coroutine
 from prefect_compat._engine.timeouts import call_with_timeout
-from prefect_compat.exceptions import ParameterBindError, TaskTimeoutSignal
+from prefect_compat.exceptions import ParameterBindError, TaskTimeoutSignal, UpstreamTaskError
 from prefect_compat.futures import PrefectFuture, resolve_futures_to_states
 from prefect_compat.states import (
     State,
+    StateDetails,
     StateType,
     fetch_result,
     is_state_iterable,
     result_types,
 )
-from prefect_compat.utilities.context import RUN_KEY, FlowRun, FlowRunContext
+from prefect_compat.utilities.context import RUN_KEY, FlowRun, FlowRunContext, TaskRunContext
 
 __all__ = ["call_flow"]
 
@@ -69,7 +70,7 @@ def bind(flow: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> inspect.Bo
     except TypeError as exc:
         raise ParameterBindError(
             f"Error binding parameters for function {flow.name!r}: {exc}.\n"
-            f"Function {flow.name!r} has signature {str(signature)[1:-1]!r} but received "
+            f"Function {flow.name!r} has signature '{str(signature)[1:-1]}' but received "
             f"args: {args!r} and kwargs: {kwargs!r}."
         ) from None
     bound.apply_defaults()
@@ -98,16 +99,31 @@ def _frame(context: FlowRunContext) -> dict[str, Any]:
     }
 
 
-def call_flow(flow: Any, args: tuple[Any, ...], kwargs: dict[str, Any], return_state: bool) -> Any:
+IN_TASK = "Flows cannot be run from within tasks. Did you mean to call this flow in a flow?"
+
+
+def call_flow(
+    flow: Any,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    return_state: bool,
+    wait_for: Any = None,
+) -> Any:
     """`flow(...)`: its value (or final state); a coroutine for an async flow."""
+    if _context.get(RUN_KEY).__class__ is TaskRunContext:
+        raise RuntimeError(IN_TASK)
     bound = bind(flow, args, kwargs)
     parent = FlowRunContext.get()
+    if parent is not None and not flow.isasync:
+        _resolve_arguments(bound)
     if flow.isasync:
         if parent is not None and not parent.isasync:
             # an async subflow of a sync flow runs to its end here, as in 2.6.9
-            return run_coroutine(_call_async(flow, bound, return_state))
-        return _call_async(flow, bound, return_state)
+            return run_coroutine(_call_async(flow, bound, return_state, wait_for))
+        return _call_async(flow, bound, return_state, wait_for)
     slot, state = _claim_in_parent(parent, flow)
+    if state is None:
+        state = _not_ready(parent, wait_for)
     if state is None:
         context = _new_context(flow, dict(bound.arguments), parent)
         v2_lines.flow_created(context, parent)
@@ -121,6 +137,33 @@ def call_flow(flow: Any, args: tuple[Any, ...], kwargs: dict[str, Any], return_s
         _tell_watchers(flow, parent, state)
     _record_in_parent(parent, slot, state)
     return state if return_state else fetch_result(state)
+
+
+def _resolve_arguments(bound: inspect.BoundArguments) -> None:
+    """A subflow's arguments as 2.6.9 passes them: futures and states replaced by their
+    values (UpstreamTaskError if one did not complete), containers rebuilt, like a
+    task's (`calls.resolve_inputs`). A top-level flow gets its arguments as given."""
+    from prefect_compat._engine.calls import resolve_inputs
+
+    bound.arguments.update(resolve_inputs(dict(bound.arguments), None))
+
+
+def _not_ready(parent: Any, wait_for: Any) -> State | None:
+    """A flow run waiting for runs that did not complete does not start: NotReady."""
+    if wait_for is None:
+        return None
+    from prefect_compat._engine.calls import resolve_inputs
+
+    try:
+        resolve_inputs({}, wait_for)
+    except UpstreamTaskError as exc:
+        import uuid
+
+        details = StateDetails(
+            flow_run_id=uuid.uuid4(), task_run_id=uuid.uuid4() if parent is not None else None
+        )
+        return State(StateType.PENDING, name="NotReady", message=str(exc), state_details=details)
+    return None
 
 
 def _stamped(context: FlowRunContext, state: State) -> State:
@@ -338,9 +381,15 @@ def _record_in_parent(parent: Any, slot: Any, state: State) -> None:
 # -- async flows --------------------------------------------------------------------------------
 
 
-async def _call_async(flow: Any, bound: inspect.BoundArguments, return_state: bool) -> Any:
+async def _call_async(
+    flow: Any, bound: inspect.BoundArguments, return_state: bool, wait_for: Any
+) -> Any:
     parent = FlowRunContext.get()
+    if parent is not None:
+        await _off_loop(_resolve_arguments, bound)
     slot, state = _claim_in_parent(parent, flow)
+    if state is None:
+        state = await _off_loop(_not_ready, parent, wait_for)
     if state is None:
         context = _new_context(flow, dict(bound.arguments), parent)
         context.isasync = True

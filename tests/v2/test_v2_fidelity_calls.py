@@ -16,7 +16,7 @@ import pytest
 
 from prefect_compat import flow, task
 from prefect_compat import states as S
-from prefect_compat.exceptions import FailedRun, UpstreamTaskError
+from prefect_compat.exceptions import FailedRun, ParameterBindError, UpstreamTaskError
 from prefect_compat.futures import PrefectFuture
 from prefect_compat.settings import PREFECT_HOME, PREFECT_LOCAL_STORAGE_PATH, temporary_settings
 from prefect_compat.utilities.edges import unmapped
@@ -314,3 +314,120 @@ def test_async_futures_as_arguments_in_an_async_flow():
         return second, await third.result(), len(mapped), after.name
 
     assert asyncio.run(main()) == (4, 4, 4, "Completed")
+
+
+# -- subflows and odd return values ----------------------------------------------------------------
+
+
+@flow
+def kind_of(x):
+    return type(x).__name__, x
+
+
+def test_subflow_arguments_are_resolved_and_rebuilt_like_a_tasks():
+    @flow
+    def appending(items):
+        items.append(2)
+        return items
+
+    @flow
+    def parent():
+        given = [1]
+        return (
+            kind_of(one.submit()),
+            kind_of(one(return_state=True)),
+            kind_of([one.submit()]),
+            appending(given),
+            given,
+        )
+
+    assert parent() == (("int", 1), ("int", 1), ("list", [1]), [1, 2], [1])
+
+
+def test_top_level_flow_arguments_are_passed_as_given():
+    given = [1]
+
+    @flow
+    def appending(items):
+        items.append(2)
+        return type(items).__name__
+
+    assert appending(given) == "list"
+    assert given == [1, 2]
+
+
+def test_subflow_with_a_failed_upstream_argument_raises_at_the_call():
+    @flow
+    def parent():
+        with pytest.raises(UpstreamTaskError, match="did not reach a 'COMPLETED' state"):
+            kind_of(bad.submit())
+        return "raised"
+
+    assert parent() == "raised"
+
+
+def test_subflow_waiting_for_a_failed_run_is_not_ready():
+    @flow
+    def parent():
+        waited = one.submit()
+        ok = kind_of(1, wait_for=[waited])
+        state = kind_of(1, wait_for=[bad.submit()], return_state=True)
+        return ok, state.name, state.type.value, state.message
+
+    ok, name, kind, message = parent()
+    assert (ok, name, kind) == (("int", 1), "NotReady", "PENDING")
+    assert message.startswith("Upstream task run '") and message.endswith(
+        "' did not reach a 'COMPLETED' state."
+    )
+
+
+def test_flows_cannot_run_inside_tasks():
+    @task
+    def calls_a_flow():
+        return kind_of(1)
+
+    @flow
+    def parent():
+        return calls_a_flow()
+
+    with pytest.raises(RuntimeError, match="^Flows cannot be run from within tasks"):
+        parent()
+
+
+def test_bind_errors_quote_the_signature_plainly():
+    @flow
+    def takes(x, y="a"):
+        return x
+
+    with pytest.raises(ParameterBindError) as info:
+        takes(1, 2, 3)
+    assert "has signature 'x, y='a'' but received args: (1, 2, 3)" in str(info.value)
+
+
+def test_returned_iterators_become_lists_and_are_judged():
+    @flow
+    def states_generator():
+        return (state for state in [one(return_state=True)])
+
+    @flow
+    def values_map():
+        return map(lambda value: value, [1])
+
+    @flow
+    def failed_generator():
+        return (state for state in [bad(return_state=True)])
+
+    state = states_generator(return_state=True)
+    assert (state.message, type(state.data)) == ("All states completed.", list)
+    assert values_map() == [1]
+    assert failed_generator(return_state=True).message == "1/1 states failed."
+
+
+def test_a_frozenset_of_states_is_a_plain_value():
+    @flow
+    def frozen():
+        return frozenset([one(return_state=True)])
+
+    state = frozen(return_state=True)
+    assert state.message is None
+    assert not S.is_state_iterable(frozenset([S.Completed()]))
