@@ -80,12 +80,12 @@ class StateDetails:
     """Run ids, cache key and expiry, schedule time: what 2.x keeps beside a state."""
 
     __slots__ = (
+        "_task_run_id",
         "cache_expiration",
         "cache_key",
         "child_flow_run_id",
         "flow_run_id",
         "scheduled_time",
-        "task_run_id",
         "untrackable_result",
     )
 
@@ -101,12 +101,38 @@ class StateDetails:
         untrackable_result: bool = False,
     ) -> None:
         self.flow_run_id = flow_run_id
-        self.task_run_id = task_run_id
+        self._task_run_id: Any = task_run_id
         self.child_flow_run_id = child_flow_run_id
         self.scheduled_time = scheduled_time
         self.cache_key = cache_key
         self.cache_expiration = cache_expiration
         self.untrackable_result = untrackable_result
+
+    @classmethod
+    def of_run(cls, flow_run_id: Any) -> StateDetails:
+        """The details of a state a task run produced: its task run id is drawn when
+        first read (most are never read, and a run should not pay for one)."""
+        details = cls(flow_run_id=flow_run_id)
+        details._task_run_id = _DRAWN_LATER
+        return details
+
+    @property
+    def task_run_id(self) -> Any:
+        found = self._task_run_id
+        if found is _DRAWN_LATER:
+            import uuid
+
+            found = self._task_run_id = uuid.uuid4()
+        return found
+
+    @task_run_id.setter
+    def task_run_id(self, value: Any) -> None:
+        self._task_run_id = value
+
+    @property
+    def from_a_run(self) -> bool:
+        """True if a flow or task run produced the state (it has a run id)."""
+        return self.flow_run_id is not None or self._task_run_id is not None
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in _DETAIL_ORDER)
@@ -116,6 +142,14 @@ class StateDetails:
         return StateDetails(**{name: getattr(self, name) for name in _DETAIL_ORDER})
 
 
+class _Later:
+    """Marks a task run id not drawn yet; pickles and copies as the one marker."""
+
+    def __reduce__(self) -> str:
+        return "_DRAWN_LATER"
+
+
+_DRAWN_LATER: Any = _Later()
 _DETAIL_ORDER = (
     "flow_run_id",
     "task_run_id",

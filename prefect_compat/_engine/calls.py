@@ -72,10 +72,7 @@ def run_details(context: Any) -> StateDetails:
 
     A state a flow returns is judged by them: with none it was built by the user."""
     flow = getattr(context, "flow_run_context", None)
-    return StateDetails(
-        flow_run_id=flow.flow_run.id if flow is not None else None,
-        task_run_id=context.task_run.id if context is not None else None,
-    )
+    return StateDetails.of_run(flow.flow_run.id if flow is not None else None)
 
 
 def to_v2(state: Any, context: Any) -> State:

@@ -287,7 +287,7 @@ def to_state(context: FlowRunContext, value: Any) -> State:
 def _built_by_user(state: State) -> bool:
     """A state no run produced (`return Completed(...)`): it has no run ids."""
     details = state._details
-    return details is None or (details.flow_run_id is None and details.task_run_id is None)
+    return details is None or not details.from_a_run
 
 
 def _as_returned(context: FlowRunContext, state: State) -> State:

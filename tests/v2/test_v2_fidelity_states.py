@@ -147,3 +147,15 @@ def test_states_compare_by_identity_like_2_6_9():
 
 def test_state_positional_type_still_accepted():
     assert State("COMPLETED").is_completed()
+
+
+def test_a_run_states_task_run_id_is_drawn_once_and_survives_pickling():
+    import pickle
+
+    details = StateDetails.of_run(None)
+    assert details.from_a_run and not StateDetails().from_a_run
+    back = pickle.loads(pickle.dumps(State("COMPLETED", state_details=details)))
+    assert back.state_details.from_a_run
+    first = back.state_details.task_run_id
+    assert isinstance(first, uuid.UUID) and back.state_details.task_run_id == first
+    assert details.task_run_id == details.task_run_id
