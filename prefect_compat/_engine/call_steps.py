@@ -211,7 +211,8 @@ def store_result(run: TaskRun, value: Any) -> Any:
         kind = type(value)
         serializer = getattr(getattr(factory, "serializer", None), "type", None) or "the"
         raise StoreFailure(
-            f"{type(exc).__name__}: {exc}. Task '{run.plan.name}' could not store its result "
+            f"{type(exc).__name__}: {str(exc).rstrip('.')}. Task '{run.plan.name}' could not "
+            "store its result "
             f"of type '{kind.__module__}.{kind.__qualname__}' with the {serializer!r} "
             "serializer; nothing was written. Return a value this serializer can encode, or "
             "choose another one (result_serializer=...).",

@@ -337,8 +337,8 @@ def _completed(context: FlowRunContext, value: Any, message: str | None) -> Stat
             StateType.CRASHED,
             message=(
                 f"Execution was interrupted by an unexpected exception: {type(exc).__name__}: "
-                f"{exc}. Flow {context.flow.name!r} could not store its result of type "
-                f"'{kind.__module__}.{kind.__qualname__}'; nothing was written.\n"
+                f"{str(exc).rstrip('.')}. Flow {context.flow.name!r} could not store its "
+                f"result of type '{kind.__module__}.{kind.__qualname__}'; nothing was written.\n"
             ),
             data=exc,
         )

@@ -431,3 +431,30 @@ def test_a_frozenset_of_states_is_a_plain_value():
     state = frozen(return_state=True)
     assert state.message is None
     assert not S.is_state_iterable(frozenset([S.Completed()]))
+
+
+def test_a_result_that_cannot_be_stored_crashes_the_run():
+    class Custom:
+        pass
+
+    @task(persist_result=True, result_serializer="json")
+    def task_value():
+        return Custom()
+
+    @flow(persist_result=True, result_serializer="json")
+    def flow_value():
+        return Custom()
+
+    @flow
+    def parent():
+        return task_value(return_state=True)
+
+    for state in (flow_value(return_state=True), parent(return_state=True).data):
+        assert state.is_crashed()
+        assert state.message.startswith(
+            "Execution was interrupted by an unexpected exception: TypeError: Object of type "
+            "'Custom' is not JSON serializable"
+        )
+        assert "'pickle'.." not in state.message
+        with pytest.raises(TypeError, match="is not JSON serializable"):
+            state.result()
