@@ -34,6 +34,17 @@ def _seconds(owner: str, name: str, value: Any, allow_none: bool) -> Any:
     return value
 
 
+def _timeout(owner: str, value: Any) -> float | None:
+    """2.6.9 keeps a float, and None for 0."""
+    return float(value) if _seconds(owner, "timeout_seconds", value, True) else None
+
+
+def _retries(owner: str, value: Any) -> int | None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise TypeError(f"Flow {owner!r}: retries must be an int >= 0 (or None), got {value!r}.")
+    return value  # type: ignore[no-any-return]
+
+
 class Flow:
     """A 2.x flow: call it to run it (`my_flow(...)`, `my_flow(return_state=True)`)."""
 
@@ -63,13 +74,11 @@ class Flow:
         self._version = version
         self.description = description or inspect.getdoc(fn)
         self.task_runner = resolve_task_runner(task_runner)
-        self.timeout_seconds = _seconds(self.name, "timeout_seconds", timeout_seconds, True)
-        self.validate_parameters = validate_parameters
-        if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
-            raise TypeError(f"Flow {self.name!r}: retries must be an int >= 0, got {retries!r}.")
-        self.retries = retries
+        self.timeout_seconds = _timeout(self.name, timeout_seconds)
+        self.should_validate_parameters = validate_parameters
+        self.retries = _retries(self.name, retries)
         self.retry_delay_seconds = _seconds(
-            self.name, "retry_delay_seconds", retry_delay_seconds, False
+            self.name, "retry_delay_seconds", retry_delay_seconds, True
         )
         self.persist_result = persist_result
         self.cache_result_in_memory = cache_result_in_memory
@@ -107,11 +116,7 @@ class Flow:
         """Run the flow now: its value, or its final State with `return_state=True`."""
         from prefect_compat._engine.flow_calls import call_flow
 
-        if wait_for:
-            from prefect_compat._engine.calls import resolve_inputs
-
-            resolve_inputs({}, wait_for)
-        return call_flow(self, args, kwargs, return_state)
+        return call_flow(self, args, kwargs, return_state, wait_for)
 
     def with_options(  # noqa: PLR0913 - Prefect 2.x's public signature
         self,
@@ -139,20 +144,20 @@ class Flow:
             "name": name,
             "_version": version,
             "description": description,
-            "validate_parameters": validate_parameters,
+            "should_validate_parameters": validate_parameters,
             "cache_result_in_memory": cache_result_in_memory,
         }
         for attr, value in changes.items():
             if value is not None:
                 setattr(new, attr, value)
         if retries is not None:
-            new.retries = int(retries)
+            new.retries = _retries(new.name, retries)
         if retry_delay_seconds is not None:
             new.retry_delay_seconds = _seconds(
                 new.name, "retry_delay_seconds", retry_delay_seconds, False
             )
         if timeout_seconds is not None:
-            new.timeout_seconds = _seconds(new.name, "timeout_seconds", timeout_seconds, True)
+            new.timeout_seconds = _timeout(new.name, timeout_seconds)
         if task_runner is not None:
             new.task_runner = resolve_task_runner(task_runner)
         if persist_result is not _NOT_SET:
@@ -162,6 +167,13 @@ class Flow:
         if result_serializer is not _NOT_SET:
             new._set_serializer(result_serializer)
         return new
+
+    def validate_parameters(self, parameters: dict[str, Any]) -> dict[str, Any]:
+        """The parameters as the flow receives them: not validated or coerced here
+        (docs/results-v2.md), only checked against the signature."""
+        from prefect_compat._engine.flow_calls import bind
+
+        return dict(bind(self, (), dict(parameters)).arguments)
 
     def __repr__(self) -> str:
         return f"Flow(name={self.name!r})"
@@ -212,24 +224,37 @@ class PrefectLogAdapter(logging.LoggerAdapter):  # type: ignore[type-arg]
         return msg, kwargs
 
 
-def get_run_logger() -> PrefectLogAdapter:
-    """The logger of the current 2.x run: `prefect.task_runs` in a task run, else
-    `prefect.flow_runs`, with the run's names and ids on every record."""
+def get_run_logger(context: Any = None, **kwargs: str) -> PrefectLogAdapter:
+    """The logger of the current 2.x run (or of `context`): `prefect.task_runs` in a
+    task run, else `prefect.flow_runs`, with the run's names and ids, and `kwargs`,
+    on every record."""
+    from prefect_compat.exceptions import MissingContextError
     from prefect_compat.utilities.context import TaskRunContext, get_run_context
 
-    run = get_run_context()
-    if isinstance(run, TaskRunContext):
-        extra = {"task_run_id": str(run.task_run.id), "task_run_name": run.name}
-        extra["task_name"] = run.task.name
-        parent = run.flow_run_context
+    if context is None:
+        try:
+            context = get_run_context()
+        except MissingContextError:
+            raise MissingContextError(
+                "There is no active flow or task run context. Call get_run_logger() inside "
+                "a function decorated with @flow or @task while it runs, or pass it a run "
+                "context; in a Prefect 1.x flow use `prefect.context.get('logger')`."
+            ) from None
+    if isinstance(context, TaskRunContext):
+        extra = {"task_run_id": str(context.task_run.id), "task_run_name": context.name}
+        extra["task_name"] = context.task.name
+        parent = context.flow_run_context
         if parent is not None:
             extra["flow_run_id"] = str(parent.flow_run.id)
             extra["flow_run_name"] = parent.flow_run.name
             extra["flow_name"] = parent.flow.name
-        return PrefectLogAdapter(logging.getLogger("prefect.task_runs"), extra)
-    extra = {
-        "flow_run_name": run.flow_run.name,
-        "flow_run_id": str(run.flow_run.id),
-        "flow_name": run.flow.name,
-    }
-    return PrefectLogAdapter(logging.getLogger("prefect.flow_runs"), extra)
+        name = "prefect.task_runs"
+    else:
+        extra = {
+            "flow_run_name": context.flow_run.name,
+            "flow_run_id": str(context.flow_run.id),
+            "flow_name": context.flow.name,
+        }
+        name = "prefect.flow_runs"
+    extra.update(kwargs)
+    return PrefectLogAdapter(logging.getLogger(name), extra)

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import io
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 from prefect_compat.exceptions import UpstreamTaskError
@@ -69,7 +71,10 @@ class PrefectFuture:
     def _result(self, timeout: float | None, raise_on_failure: bool) -> Any:
         state = self._final(timeout)
         if state is None:
-            raise TimeoutError(f"Task run {self.name!r} did not finish within {timeout} seconds.")
+            raise TimeoutError(
+                f"Call timed out before task finished: task run {self.name!r} did not "
+                f"finish within {timeout} seconds."
+            )
         return fetch_result(state, raise_on_failure)
 
     def get_state(self) -> Any:
@@ -129,7 +134,10 @@ def submit_call(
         try:
             parameters = calls.resolve_inputs(parameters, wait_for)
         except UpstreamTaskError as exc:
-            state = State(StateType.PENDING, name="NotReady", message=str(exc))
+            details = calls.run_details(context)
+            state = State(
+                StateType.PENDING, name="NotReady", message=str(exc), state_details=details
+            )
             return PrefectFuture.done(name, state, asynchronous)
         context.parameters = parameters
         handle = runner._submit(calls.run_call, (task, parameters, context), name)
@@ -141,8 +149,8 @@ def submit_call(
 
 
 def resolve_futures_to_states(value: Any) -> Any:
-    """`value` with every PrefectFuture in it (through lists, tuples, sets, dicts) waited
-    for and replaced by its final state."""
+    """`value` with every PrefectFuture in it (through lists, tuples, sets, dicts and
+    iterators, which become lists) waited for and replaced by its final state."""
     kind = type(value)
     if kind is PrefectFuture:
         return value._final()
@@ -150,4 +158,7 @@ def resolve_futures_to_states(value: Any) -> Any:
         return kind(resolve_futures_to_states(item) for item in value)
     if kind is dict:
         return {k: resolve_futures_to_states(v) for k, v in value.items()}
+    if isinstance(value, Iterator) and not isinstance(value, io.IOBase):
+        # a generator or other one-shot iterator is drained into a list, as 2.6.9 does
+        return [resolve_futures_to_states(item) for item in value]
     return value

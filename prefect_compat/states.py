@@ -66,7 +66,10 @@ class StateType(str, enum.Enum):
         return f"StateType.{self.name}"
 
     def __str__(self) -> str:
-        return self.value
+        return f"StateType.{self.name}"
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
 
 
 _FINAL = frozenset({StateType.COMPLETED, StateType.FAILED, StateType.CANCELLED, StateType.CRASHED})
@@ -77,12 +80,12 @@ class StateDetails:
     """Run ids, cache key and expiry, schedule time: what 2.x keeps beside a state."""
 
     __slots__ = (
+        "_task_run_id",
         "cache_expiration",
         "cache_key",
         "child_flow_run_id",
         "flow_run_id",
         "scheduled_time",
-        "task_run_id",
         "untrackable_result",
     )
 
@@ -98,17 +101,55 @@ class StateDetails:
         untrackable_result: bool = False,
     ) -> None:
         self.flow_run_id = flow_run_id
-        self.task_run_id = task_run_id
+        self._task_run_id: Any = task_run_id
         self.child_flow_run_id = child_flow_run_id
         self.scheduled_time = scheduled_time
         self.cache_key = cache_key
         self.cache_expiration = cache_expiration
         self.untrackable_result = untrackable_result
 
+    @classmethod
+    def of_run(cls, flow_run_id: Any) -> StateDetails:
+        """The details of a state a task run produced: its task run id is drawn when
+        first read (most are never read, and a run should not pay for one)."""
+        details = cls(flow_run_id=flow_run_id)
+        details._task_run_id = _DRAWN_LATER
+        return details
+
+    @property
+    def task_run_id(self) -> Any:
+        found = self._task_run_id
+        if found is _DRAWN_LATER:
+            import uuid
+
+            found = self._task_run_id = uuid.uuid4()
+        return found
+
+    @task_run_id.setter
+    def task_run_id(self, value: Any) -> None:
+        self._task_run_id = value
+
+    @property
+    def from_a_run(self) -> bool:
+        """True if a flow or task run produced the state (it has a run id)."""
+        return self.flow_run_id is not None or self._task_run_id is not None
+
     def __repr__(self) -> str:
-        return " ".join(f"{name}={getattr(self, name)!r}" for name in _DETAIL_ORDER)
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in _DETAIL_ORDER)
+        return f"StateDetails({fields})"
+
+    def copy(self) -> StateDetails:
+        return StateDetails(**{name: getattr(self, name) for name in _DETAIL_ORDER})
 
 
+class _Later:
+    """Marks a task run id not drawn yet; pickles and copies as the one marker."""
+
+    def __reduce__(self) -> str:
+        return "_DRAWN_LATER"
+
+
+_DRAWN_LATER: Any = _Later()
 _DETAIL_ORDER = (
     "flow_run_id",
     "task_run_id",
@@ -123,7 +164,7 @@ _DETAIL_ORDER = (
 class State:
     """A 2.x run state: `type`, `name`, `message`, `data`, `timestamp`, `state_details`."""
 
-    __slots__ = ("_details", "data", "message", "name", "timestamp", "type")
+    __slots__ = ("_details", "_id", "data", "message", "name", "timestamp", "type")
 
     def __init__(  # noqa: PLR0913 - the 2.x fields, all keywords
         self,
@@ -137,12 +178,22 @@ class State:
         kind = type if type.__class__ is StateType else StateType(type)
         self.type = kind
         self.name = name if name is not None else _DEFAULT_NAMES[kind]
-        self.message = message
+        self.message = message if message is None or message.__class__ is str else str(message)
         self.data = data
         self._details = state_details
+        self._id: Any = None
         self.timestamp = (
             timestamp if timestamp is not None else datetime.datetime.now(datetime.timezone.utc)
         )
+
+    @property
+    def id(self) -> Any:  # noqa: A003 - Prefect's field name
+        """A UUID of this state, made when first asked for."""
+        if self._id is None:
+            import uuid
+
+            self._id = uuid.uuid4()
+        return self._id
 
     @property
     def state_details(self) -> StateDetails:
@@ -187,26 +238,35 @@ class State:
         if fetch is None and in_async:
             if not _async_fetch_setting():
                 warnings.warn(ASYNC_NOT_AWAITED, DeprecationWarning, stacklevel=2)
-                return _raw(self, raise_on_failure)
+                return self.data
             fetch = True
         if fetch is False:
-            return _raw(self, raise_on_failure)
+            return self.data
         if in_async:
             return _fetch_later(self, raise_on_failure)
         return fetch_result(self, raise_on_failure)
 
-    def copy(self, **update: Any) -> State:
-        """A copy with the given fields replaced (`data=`, `name=`, `message=`, ...)."""
-        fields = {
+    def copy(
+        self, *, update: dict[str, Any] | None = None, deep: bool = False, **fields: Any
+    ) -> State:
+        """A copy with fields replaced (`update={"name": ...}` or `name=...`): same id
+        and state details, a new timestamp (as 2.6.9); `deep=True` copies the data too."""
+        values = {
             "type": self.type,
             "name": self.name,
             "message": self.message,
             "data": self.data,
-            "state_details": self._details,
-            "timestamp": self.timestamp,
+            "state_details": self.state_details,
         }
-        fields.update(update)
-        return State(**fields)
+        if deep:
+            import copy as copying
+
+            values["data"] = copying.deepcopy(self.data)
+            values["state_details"] = self.state_details.copy()
+        values.update(update or {}, **fields)
+        new = State(**values)
+        new._id = self._id if self._id is not None else self.id
+        return new
 
     def __repr__(self) -> str:
         return (
@@ -254,13 +314,6 @@ def _async_fetch_setting() -> bool:
     return bool(PREFECT_ASYNC_FETCH_STATE_RESULT.value())
 
 
-def _raw(state: State, raise_on_failure: bool) -> Any:
-    data = state.data
-    if raise_on_failure and isinstance(data, BaseException) and _failure(state):
-        raise data
-    return data
-
-
 def _failure(state: State) -> bool:
     return state.type is StateType.FAILED or state.type is StateType.CRASHED
 
@@ -270,14 +323,20 @@ async def _fetch_later(state: State, raise_on_failure: bool) -> Any:
 
 
 def fetch_result(state: State, raise_on_failure: bool = True) -> Any:
-    """`state.result(fetch=True)` in sync code: the value, or the failure raised."""
-    if _failure(state):
-        error = get_state_exception(state)
-        if raise_on_failure:
-            raise error
-        return error
+    """`state.result(fetch=True)` in sync code.
+
+    A failed or crashed state raises its exception; with `raise_on_failure=False` it
+    gives its data like any other state (the exception, or the states it aggregates),
+    or, holding none, the exception it stands for. Other states give their data
+    resolved; no data at all is a MissingResult.
+    """
+    failed = _failure(state)
+    if failed and raise_on_failure:
+        raise get_state_exception(state)
     data = state.data
     if data is None:
+        if failed:
+            return get_state_exception(state)
         from prefect_compat.exceptions import MissingResult
 
         raise MissingResult()
@@ -287,21 +346,36 @@ def fetch_result(state: State, raise_on_failure: bool = True) -> Any:
 
 
 def get_state_exception(state: State) -> BaseException:
-    """The exception a failed or crashed state stands for."""
+    """The exception a failed or crashed state stands for (2.6.9's rules):
+
+    its data if that is an exception; FailedRun/CrashedRun carrying the message (or
+    the data, if that is a string); for a state or states, the first failed or
+    crashed one's. Data of any other kind is a TypeError, a state that did not fail a
+    ValueError.
+    """
+    if not _failure(state):
+        raise ValueError(f"Expected failed or crashed state got {state!r}.")
     data = state.data
     if isinstance(data, result_types()):
         data = cast(Any, data).get(_sync=True)
+    kind = CrashedRun if state.type is StateType.CRASHED else FailedRun
+    if data is None:
+        return kind(cast(str, state.message))  # None too, shown as "None" (2.6.9)
     if isinstance(data, BaseException):
         return data
+    if isinstance(data, str):
+        return kind(data)
     if isinstance(data, State):
         return get_state_exception(data)
     if is_state_iterable(data):
         for inner in data:
             if _failure(inner):
                 return get_state_exception(inner)
-    if state.type is StateType.CRASHED:
-        return CrashedRun(state.message or "")
-    return FailedRun(state.message or "")
+        raise ValueError("Failed state result was an iterable of states but none were failed.")
+    raise TypeError(
+        f"Unexpected result for failed state: {data!r} —— {type(data).__name__} cannot be "
+        "resolved into an exception"
+    )
 
 
 def raise_state_exception(state: State) -> None:
@@ -316,7 +390,7 @@ def is_state(value: Any) -> bool:
 
 def is_state_iterable(value: Any) -> bool:
     """A list, tuple or set whose items are all 2.x states (and not empty)."""
-    if isinstance(value, (list, tuple, set, frozenset)) and value:
+    if isinstance(value, (list, tuple, set)) and value:
         return all(isinstance(item, State) for item in value)
     return False
 
@@ -361,19 +435,26 @@ def Scheduled(  # noqa: N802
     return _build(StateType.SCHEDULED, None, dict(kwargs, state_details=details))
 
 
+def _fixed_name(builder: str, kwargs: dict[str, Any]) -> None:
+    """2.6.9's Retrying/AwaitingRetry/Late name their state themselves."""
+    if "name" in kwargs:
+        raise TypeError(f"{builder}() got multiple values for keyword argument 'name'")
+
+
 def AwaitingRetry(  # noqa: N802
     scheduled_time: datetime.datetime | None = None, **kwargs: Any
 ) -> State:
-    kwargs.setdefault("name", "AwaitingRetry")
-    return Scheduled(scheduled_time=scheduled_time, **kwargs)
+    _fixed_name("AwaitingRetry", kwargs)
+    return Scheduled(scheduled_time=scheduled_time, name="AwaitingRetry", **kwargs)
 
 
 def Late(scheduled_time: datetime.datetime | None = None, **kwargs: Any) -> State:  # noqa: N802
-    kwargs.setdefault("name", "Late")
-    return Scheduled(scheduled_time=scheduled_time, **kwargs)
+    _fixed_name("Late", kwargs)
+    return Scheduled(scheduled_time=scheduled_time, name="Late", **kwargs)
 
 
 def Retrying(**kwargs: Any) -> State:  # noqa: N802
+    _fixed_name("Retrying", kwargs)
     return _build(StateType.RUNNING, "Retrying", kwargs)
 
 

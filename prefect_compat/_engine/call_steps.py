@@ -96,7 +96,7 @@ def _bind_error(task: Any, signature: Any, args: Any, kwargs: Any) -> ParameterB
     shown = str(signature)[1:-1]
     return ParameterBindError(
         f"Error binding parameters for function {task.name!r}: {reason}.\n"
-        f"Function {task.name!r} has signature {shown!r} but received args: {args!r} and "
+        f"Function {task.name!r} has signature '{shown}' but received args: {args!r} and "
         f"kwargs: {kwargs!r}."
     )
 
@@ -211,7 +211,8 @@ def store_result(run: TaskRun, value: Any) -> Any:
         kind = type(value)
         serializer = getattr(getattr(factory, "serializer", None), "type", None) or "the"
         raise StoreFailure(
-            f"{type(exc).__name__}: {exc}. Task '{run.plan.name}' could not store its result "
+            f"{type(exc).__name__}: {str(exc).rstrip('.')}. Task '{run.plan.name}' could not "
+            "store its result "
             f"of type '{kind.__module__}.{kind.__qualname__}' with the {serializer!r} "
             "serializer; nothing was written. Return a value this serializer can encode, or "
             "choose another one (result_serializer=...).",

@@ -21,6 +21,7 @@ import asyncio
 import contextvars
 import dataclasses
 import datetime
+import io
 import time
 from collections import OrderedDict
 from typing import Any
@@ -66,15 +67,22 @@ def run_call(task: Any, parameters: dict[str, Any], context: TaskRunContext) -> 
     return to_v2(state, context)
 
 
+def run_details(context: Any) -> StateDetails:
+    """The ids a task run's state carries (`flow_run_id`, `task_run_id`), as in 2.6.9.
+
+    A state a flow returns is judged by them: with none it was built by the user."""
+    flow = getattr(context, "flow_run_context", None)
+    return StateDetails.of_run(flow.flow_run.id if flow is not None else None)
+
+
 def to_v2(state: Any, context: Any) -> State:
     """A 1.x final state of a 2.x call as the 2.x State users see."""
+    details = run_details(context)
     if isinstance(state, Success):
-        details = None
         extra = state.context
         if extra and "cache_key" in extra:
-            details = StateDetails(
-                cache_key=extra["cache_key"], cache_expiration=extra["cache_expiration"]
-            )
+            details.cache_key = extra["cache_key"]
+            details.cache_expiration = extra["cache_expiration"]
         name = "Cached" if isinstance(state, Cached) else None
         return State(
             StateType.COMPLETED, name=name, data=state._result.value, state_details=details
@@ -86,19 +94,26 @@ def to_v2(state: Any, context: Any) -> State:
             name="TimedOut",
             message=f"Task run exceeded timeout of {seconds} seconds",
             data=TimeoutError(),
+            state_details=details,
         )
     if isinstance(state, Failed):
-        return _failed(state, context)
-    return State(StateType.PENDING, name=type(state).__name__, message=state.message)
+        return _failed(state, context, details)
+    return State(
+        StateType.PENDING,
+        name=type(state).__name__,
+        message=state.message,
+        state_details=details,
+    )
 
 
-def _failed(state: Any, context: Any) -> State:
+def _failed(state: Any, context: Any, details: StateDetails) -> State:
     error = state.result
     if isinstance(error, StoreFailure):
         return State(
             StateType.CRASHED,
             message=f"Execution was interrupted by an unexpected exception: {error}\n",
             data=error.error,
+            state_details=details,
         )
     if not isinstance(error, BaseException):
         error = RuntimeError(state.message)
@@ -113,6 +128,7 @@ def _failed(state: Any, context: Any) -> State:
         StateType.FAILED,
         message=f"Task run encountered an exception: {type(error).__name__}: {error}\n",
         data=data,
+        state_details=details,
     )
 
 
@@ -240,7 +256,7 @@ def _reused(  # noqa: PLR0913 - call()'s parts
     data (a value that was never persisted is gone, and `result()` says so).
     """
     data = prior.data
-    state = prior.copy(data=data if isinstance(data, result_types()) else None)
+    state = prior.copy(update={"data": data if isinstance(data, result_types()) else None})
     flow_context.attempt_runs.append((task.task_key, index, state))
     if mode == SUBMIT:
         asynchronous = bool(flow_context.isasync and task.isasync)
@@ -260,7 +276,12 @@ def execute(task: Any, parameters: dict[str, Any], context: TaskRunContext, wait
     try:
         parameters = resolve_inputs(parameters, wait_for)
     except UpstreamTaskError as exc:
-        state = State(StateType.PENDING, name="NotReady", message=str(exc))
+        state = State(
+            StateType.PENDING,
+            name="NotReady",
+            message=str(exc),
+            state_details=run_details(context),
+        )
     else:
         context.parameters = parameters
         state = run_call(task, parameters, context)
@@ -271,7 +292,9 @@ def execute(task: Any, parameters: dict[str, Any], context: TaskRunContext, wait
 def resolve_inputs(parameters: dict[str, Any], wait_for: Any) -> dict[str, Any]:
     """The arguments a task run gets: futures and states replaced by their values, and
     containers rebuilt, as Prefect 2.6.9 passes them (see `_resolve`)."""
-    if wait_for:
+    if wait_for is not None:
+        if type(wait_for) is PrefectFuture or isinstance(wait_for, State):
+            wait_for = [wait_for]
         for item in wait_for:
             _upstream_value(item)
     resolved = None
@@ -327,41 +350,72 @@ def _rebuilt(value: Any, fields: dict[str, Any]) -> Any:
 
 
 def _upstream_value(item: Any) -> Any:
-    state = item.wait() if not isinstance(item, State) else item
+    state = item if isinstance(item, State) else item._final()
     if not state.is_completed():
         raise UpstreamTaskError(
-            f"Upstream task run '{getattr(item, 'name', state.name)}' did not reach a "
+            f"Upstream task run '{state.state_details.task_run_id}' did not reach a "
             "'COMPLETED' state."
         )
     return fetch_result(state)
 
 
+def _mappable(value: Any) -> bool:
+    """What `map` iterates over: any iterable but text, bytes and files (as 2.6.9)."""
+    if isinstance(value, (str, bytes, io.IOBase)):
+        return False
+    try:
+        iter(value)
+    except TypeError:
+        return False
+    return True
+
+
 def map_call(
     task: Any, args: tuple[Any, ...], kwargs: dict[str, Any], return_state: bool, wait_for: Any
+) -> Any:
+    """`task.map(...)` in a 2.x flow: one submitted run per item (awaitable for an async
+    task in an async flow, as in 2.6.9)."""
+    flow_context = _flow_context(task)
+    parameters = spec_for(task).bind(args, kwargs)
+    if flow_context.isasync and task.isasync:
+        return _map_async(task, parameters, return_state, wait_for)
+    return [call(task, (), item, SUBMIT, return_state, wait_for) for item in _map_items(parameters)]
+
+
+async def _map_async(
+    task: Any, parameters: dict[str, Any], return_state: bool, wait_for: Any
 ) -> list[Any]:
-    """`task.map(...)` in a 2.x flow: one submitted run per item (`unmapped(x)` stays whole)."""
-    spec = spec_for(task)
-    names = spec.run_spec.positional
-    named = dict(zip(names, args))
-    named.update(kwargs)
-    mapped = {k: v for k, v in named.items() if not isinstance(v, unmapped)}
-    fixed = {k: v.value for k, v in named.items() if isinstance(v, unmapped)}
+    loop = asyncio.get_running_loop()
+    copied = contextvars.copy_context()
+    items = await loop.run_in_executor(None, copied.run, _map_items, parameters)
+    return [await call(task, (), item, SUBMIT, return_state, wait_for) for item in items]
+
+
+def _map_items(parameters: dict[str, Any]) -> list[dict[str, Any]]:
+    """The arguments of each mapped run, as 2.6.9 splits them: arguments that are
+    futures or states are waited for first (a failed one raises UpstreamTaskError);
+    iterables are mapped over; other values and `unmapped(x)` go whole to every run."""
+    for name, value in parameters.items():
+        if type(value) is PrefectFuture or isinstance(value, State):
+            parameters[name] = _upstream_value(value)
+    mapped = {
+        k: list(v) for k, v in parameters.items() if not isinstance(v, unmapped) and _mappable(v)
+    }
+    if not mapped:
+        raise ValueError(
+            "No iterable parameters were received. Parameters for map must include at "
+            f"least one iterable. Parameters: {parameters}"
+        )
     lengths = {k: len(v) for k, v in mapped.items()}
     if len(set(lengths.values())) > 1:
         raise ValueError(
-            f"Task {task.name!r}: received iterables of different lengths to map over: "
-            f"{lengths}. Give them the same length, or wrap whole ones in unmapped(...)."
+            "Received iterable parameters with different lengths. Parameters for map must "
+            f"all be the same length. Got lengths: {lengths}"
         )
-    columns = {k: list(v) for k, v in mapped.items()}
-    width = next(iter(lengths.values()), 0)
-    return [
-        call(
-            task,
-            (),
-            {**fixed, **{k: column[i] for k, column in columns.items()}},
-            SUBMIT,
-            return_state,
-            wait_for,
-        )
-        for i in range(width)
-    ]
+    fixed = {
+        k: v.value if isinstance(v, unmapped) else v
+        for k, v in parameters.items()
+        if k not in mapped
+    }
+    width = next(iter(lengths.values()))
+    return [{**fixed, **{k: column[i] for k, column in mapped.items()}} for i in range(width)]

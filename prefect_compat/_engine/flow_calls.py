@@ -29,17 +29,19 @@ from typing import Any
 
 from prefect_compat import _context
 from prefect_compat._engine import flow_run, persistence, v2_lines
+from prefect_compat._engine.call_steps import run_coroutine
 from prefect_compat._engine.timeouts import call_with_timeout
-from prefect_compat.exceptions import ParameterBindError, TaskTimeoutSignal
+from prefect_compat.exceptions import ParameterBindError, TaskTimeoutSignal, UpstreamTaskError
 from prefect_compat.futures import PrefectFuture, resolve_futures_to_states
 from prefect_compat.states import (
     State,
+    StateDetails,
     StateType,
     fetch_result,
     is_state_iterable,
     result_types,
 )
-from prefect_compat.utilities.context import RUN_KEY, FlowRun, FlowRunContext
+from prefect_compat.utilities.context import RUN_KEY, FlowRun, FlowRunContext, TaskRunContext
 
 __all__ = ["call_flow"]
 
@@ -68,7 +70,7 @@ def bind(flow: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> inspect.Bo
     except TypeError as exc:
         raise ParameterBindError(
             f"Error binding parameters for function {flow.name!r}: {exc}.\n"
-            f"Function {flow.name!r} has signature {str(signature)[1:-1]!r} but received "
+            f"Function {flow.name!r} has signature '{str(signature)[1:-1]}' but received "
             f"args: {args!r} and kwargs: {kwargs!r}."
         ) from None
     bound.apply_defaults()
@@ -97,19 +99,37 @@ def _frame(context: FlowRunContext) -> dict[str, Any]:
     }
 
 
-def call_flow(flow: Any, args: tuple[Any, ...], kwargs: dict[str, Any], return_state: bool) -> Any:
+IN_TASK = "Flows cannot be run from within tasks. Did you mean to call this flow in a flow?"
+
+
+def call_flow(
+    flow: Any,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    return_state: bool,
+    wait_for: Any = None,
+) -> Any:
     """`flow(...)`: its value (or final state); a coroutine for an async flow."""
+    if _context.get(RUN_KEY).__class__ is TaskRunContext:
+        raise RuntimeError(IN_TASK)
     bound = bind(flow, args, kwargs)
-    if flow.isasync:
-        return _call_async(flow, bound, return_state)
     parent = FlowRunContext.get()
+    if parent is not None and not flow.isasync:
+        _resolve_arguments(bound)
+    if flow.isasync:
+        if parent is not None and not parent.isasync:
+            # an async subflow of a sync flow runs to its end here, as in 2.6.9
+            return run_coroutine(_call_async(flow, bound, return_state, wait_for))
+        return _call_async(flow, bound, return_state, wait_for)
     slot, state = _claim_in_parent(parent, flow)
+    if state is None:
+        state = _not_ready(parent, wait_for)
     if state is None:
         context = _new_context(flow, dict(bound.arguments), parent)
         v2_lines.flow_created(context, parent)
         token = _context.push(_frame(context))
         try:
-            state = _run_attempts(context, bound)
+            state = _stamped(context, _run_attempts(context, bound))
         finally:
             _context.pop(token)
             context.task_runner._shutdown()
@@ -117,6 +137,45 @@ def call_flow(flow: Any, args: tuple[Any, ...], kwargs: dict[str, Any], return_s
         _tell_watchers(flow, parent, state)
     _record_in_parent(parent, slot, state)
     return state if return_state else fetch_result(state)
+
+
+def _resolve_arguments(bound: inspect.BoundArguments) -> None:
+    """A subflow's arguments as 2.6.9 passes them: futures and states replaced by their
+    values (UpstreamTaskError if one did not complete), containers rebuilt, like a
+    task's (`calls.resolve_inputs`). A top-level flow gets its arguments as given."""
+    from prefect_compat._engine.calls import resolve_inputs
+
+    bound.arguments.update(resolve_inputs(dict(bound.arguments), None))
+
+
+def _not_ready(parent: Any, wait_for: Any) -> State | None:
+    """A flow run waiting for runs that did not complete does not start: NotReady."""
+    if wait_for is None:
+        return None
+    from prefect_compat._engine.calls import resolve_inputs
+
+    try:
+        resolve_inputs({}, wait_for)
+    except UpstreamTaskError as exc:
+        import uuid
+
+        details = StateDetails(
+            flow_run_id=uuid.uuid4(), task_run_id=uuid.uuid4() if parent is not None else None
+        )
+        return State(StateType.PENDING, name="NotReady", message=str(exc), state_details=details)
+    return None
+
+
+def _stamped(context: FlowRunContext, state: State) -> State:
+    """The final state with this run's ids; a subflow's also gets a task run id, as
+    2.6.9 gives the parent a task run standing for the child."""
+    details = state.state_details
+    details.flow_run_id = context.flow_run.id
+    if context.parent is not None and details.task_run_id is None:
+        import uuid
+
+        details.task_run_id = uuid.uuid4()
+    return state
 
 
 def _tell_watchers(flow: Any, parent: Any, state: State) -> None:
@@ -140,7 +199,7 @@ def _run_attempts(context: FlowRunContext, bound: inspect.BoundArguments) -> Sta
             failure = _failed(context, exc)
         _settle(context)
         state = failure or to_state(context, value)
-        if not state.is_failed() or attempt >= flow.retries:
+        if not state.is_failed() or attempt >= (flow.retries or 0):
             return state
         attempt += 1
         if flow.retry_delay_seconds:
@@ -214,6 +273,8 @@ def to_state(context: FlowRunContext, value: Any) -> State:
     """The flow run's final state from the function's return value (module docstring)."""
     value = resolve_futures_to_states(value)
     if isinstance(value, State):
+        if _built_by_user(value):
+            return _as_returned(context, value)
         return _judge(context, [value], value)
     if is_state_iterable(value):
         return _judge(context, list(value), value)
@@ -223,15 +284,48 @@ def to_state(context: FlowRunContext, value: Any) -> State:
     return _completed(context, value, None)
 
 
+def _built_by_user(state: State) -> bool:
+    """A state no run produced (`return Completed(...)`): it has no run ids."""
+    details = state._details
+    return details is None or not details.from_a_run
+
+
+def _as_returned(context: FlowRunContext, state: State) -> State:
+    """A state the body built and returned is the flow run's state, as 2.6.9 takes it:
+    its name, message and type kept, its data made a result by the flow's factory."""
+    data = state.data
+    if isinstance(data, result_types()):
+        return state.copy(update={"state_details": state.state_details.copy()})
+    stored = _completed(context, data, state.message)
+    if stored.is_crashed():
+        return stored
+    return state.copy(update={"data": stored.data, "state_details": state.state_details.copy()})
+
+
 def _judge(context: FlowRunContext, states: list[State], data: Any) -> State:
-    bad = sum(1 for state in states if not state.is_completed())
-    if not bad:
+    if all(state.type is StateType.COMPLETED for state in states):
         return _completed(context, data, "All states completed.")
-    return State(
-        StateType.FAILED,
-        message=f"{bad}/{len(states)} states failed.",
-        data=_stored(context, data),
-    )
+    return State(StateType.FAILED, message=_verdict(states), data=_stored(context, data))
+
+
+def _verdict(states: list[State]) -> str:
+    """Why states that did not all complete fail their flow run, in 2.6.9's words."""
+    total = len(states)
+    failed = sum(1 for state in states if _failure(state))
+    if failed:
+        return f"{failed}/{total} states failed."
+    waiting = [state for state in states if not state.is_final()]
+    if len(waiting) < total:
+        return f"{len(waiting)}/{total} states are not final."
+    counts: dict[str, int] = {}
+    for state in waiting:
+        counts[state.type.value] = counts.get(state.type.value, 0) + 1
+    shown = ", ".join(f"{kind!r}={count}" for kind, count in counts.items())
+    return f"Given states: total={total}, not_final={total}, {shown}"
+
+
+def _failure(state: State) -> bool:
+    return state.type is StateType.FAILED or state.type is StateType.CRASHED
 
 
 def _completed(context: FlowRunContext, value: Any, message: str | None) -> State:
@@ -243,8 +337,8 @@ def _completed(context: FlowRunContext, value: Any, message: str | None) -> Stat
             StateType.CRASHED,
             message=(
                 f"Execution was interrupted by an unexpected exception: {type(exc).__name__}: "
-                f"{exc}. Flow {context.flow.name!r} could not store its result of type "
-                f"'{kind.__module__}.{kind.__qualname__}'; nothing was written.\n"
+                f"{str(exc).rstrip('.')}. Flow {context.flow.name!r} could not store its "
+                f"result of type '{kind.__module__}.{kind.__qualname__}'; nothing was written.\n"
             ),
             data=exc,
         )
@@ -273,7 +367,9 @@ def _claim_in_parent(parent: Any, flow: Any) -> tuple[Any, State | None]:
     if prior is None:
         return (key, index), None
     data = prior.data
-    return (key, index), prior.copy(data=data if isinstance(data, result_types()) else None)
+    return (key, index), prior.copy(
+        update={"data": data if isinstance(data, result_types()) else None}
+    )
 
 
 def _record_in_parent(parent: Any, slot: Any, state: State) -> None:
@@ -285,9 +381,15 @@ def _record_in_parent(parent: Any, slot: Any, state: State) -> None:
 # -- async flows --------------------------------------------------------------------------------
 
 
-async def _call_async(flow: Any, bound: inspect.BoundArguments, return_state: bool) -> Any:
+async def _call_async(
+    flow: Any, bound: inspect.BoundArguments, return_state: bool, wait_for: Any
+) -> Any:
     parent = FlowRunContext.get()
+    if parent is not None:
+        await _off_loop(_resolve_arguments, bound)
     slot, state = _claim_in_parent(parent, flow)
+    if state is None:
+        state = await _off_loop(_not_ready, parent, wait_for)
     if state is None:
         context = _new_context(flow, dict(bound.arguments), parent)
         context.isasync = True
@@ -295,7 +397,7 @@ async def _call_async(flow: Any, bound: inspect.BoundArguments, return_state: bo
         v2_lines.flow_created(context, parent)
         token = _context.push(_frame(context))
         try:
-            state = await _run_attempts_async(context, bound)
+            state = _stamped(context, await _run_attempts_async(context, bound))
         finally:
             _context.pop(token)
             await _off_loop(context.task_runner._shutdown)
@@ -322,7 +424,7 @@ async def _run_attempts_async(context: FlowRunContext, bound: inspect.BoundArgum
             failure = _failed(context, exc)
         await _off_loop(_settle, context)
         state = failure or to_state(context, value)
-        if not state.is_failed() or attempt >= flow.retries:
+        if not state.is_failed() or attempt >= (flow.retries or 0):
             return state
         attempt += 1
         if flow.retry_delay_seconds:

@@ -56,6 +56,10 @@ def _number(task: Any, name: str, value: Any, allow_none: bool) -> Any:
     return value
 
 
+def _count(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int) and value >= 0
+
+
 def _key_fn_arity(task: Any, fn: Any) -> int:
     """2 for Prefect's `fn(context, parameters)`, 0 for a key function taking nothing."""
     if not callable(fn):
@@ -73,10 +77,10 @@ def _key_fn_arity(task: Any, fn: Any) -> int:
 def _checked(task: Any, name: str, value: Any) -> Any:
     """`value` for option `name`, validated; raises naming the task and what is accepted."""
     if name == "retry_delay_seconds":
-        return _number(task, name, value, allow_none=False)
-    if name == "timeout_seconds":
         return _number(task, name, value, allow_none=True)
-    if name == "retries" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+    if name == "timeout_seconds":  # 2.6.9 keeps a float, and None for 0
+        return float(value) if _number(task, name, value, allow_none=True) else None
+    if name == "retries" and value is not None and not _count(value):
         raise TypeError(f"Task {task.name!r}: retries must be an int >= 0, got {value!r}.")
     if name == "cache_expiration" and not isinstance(value, (datetime.timedelta, type(None))):
         raise TypeError(
@@ -114,10 +118,22 @@ class _FnDescriptor:
         return task.run
 
 
+class _DescriptionDescriptor:
+    """`task.description`: the one given, else the function's docstring (2.6.9)."""
+
+    def __get__(self, task: Any, owner: Any = None) -> Any:
+        if task is None:
+            return None
+        given = task.__dict__.get("description")
+        if given is not None:
+            return given
+        return inspect.getdoc(task.run)
+
+
 class TaskV2:
     """Mixin of `Task`: the 2.x surface. Class attributes are the 2.x defaults."""
 
-    description: str | None = None
+    description: Any = _DescriptionDescriptor()
     version: str | None = None
     cache_key_fn: Callable[..., Any] | None = None
     cache_expiration: datetime.timedelta | None = None

@@ -138,9 +138,12 @@ def test_async_fetch_setting_makes_result_awaitable(recwarn):
 def test_state_details_and_copy():
     state = states.Completed(data=1)
     assert state.state_details.cache_key is None
-    copied = state.copy(data=2, name="Cached")
+    copied = state.copy(update={"data": 2, "name": "Cached"})
     assert (copied.result(), copied.name, state.result()) == (2, "Cached", 1)
-    assert copied.timestamp == state.timestamp
+    # as 2.6.9: the copy keeps the id and the details, and gets a new timestamp
+    assert copied.id == state.id
+    assert copied.state_details is state.state_details
+    assert copied.timestamp >= state.timestamp
 
 
 def test_states_pickle_with_their_data():

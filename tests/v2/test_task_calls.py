@@ -281,7 +281,7 @@ def test_map_submits_one_run_per_item():
     def uneven():
         add.map([1, 2], [1])
 
-    with pytest.raises(ValueError, match="iterables of different lengths"):
+    with pytest.raises(ValueError, match="iterable parameters with different lengths"):
         uneven()
 
 
