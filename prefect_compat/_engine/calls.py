@@ -72,7 +72,11 @@ def run_details(context: Any) -> StateDetails:
 
     A state a flow returns is judged by them: with none it was built by the user."""
     flow = getattr(context, "flow_run_context", None)
-    return StateDetails.of_run(flow.flow_run.id if flow is not None else None)
+    details = StateDetails.of_run(flow.flow_run.id if flow is not None else None)
+    seen = getattr(context, "_task_run_id", None)
+    if seen is not None:  # the run read its id (get_run_context().task_run.id): the same
+        details.task_run_id = seen
+    return details
 
 
 def to_v2(state: Any, context: Any) -> State:

@@ -239,12 +239,15 @@ def _merged_config(extra: Mapping[str, Any]) -> Any:
 class FlowRun:
     """What 2.x knows about one flow run: id, name, parameters, run count."""
 
-    __slots__ = ("flow_name", "id", "name", "parameters", "run_count")
+    __slots__ = ("flow_id", "flow_name", "id", "name", "parameters", "run_count")
 
     def __init__(self, flow_name: str, name: str, parameters: dict[str, Any]) -> None:
         import uuid  # not at module level: `import prefect_compat` stays light
 
         self.id = uuid.uuid4()
+        # the flow's own id: the same for every run of a flow of that name, as a 2.6.9
+        # API gives one flow id per flow name
+        self.flow_id = uuid.uuid5(uuid.NAMESPACE_URL, f"prefect-compat:flow:{flow_name}")
         self.flow_name = flow_name
         self.name = name
         self.parameters = parameters
@@ -260,11 +263,19 @@ class TaskRun:
     __slots__ = ("dynamic_key", "flow_run_id", "id", "name", "run_count", "task_key")
 
     def __init__(  # noqa: PLR0913 - plain record
-        self, name: str, task_key: str, dynamic_key: int, flow_run_id: Any, run_count: int
+        self,
+        name: str,
+        task_key: str,
+        dynamic_key: int,
+        flow_run_id: Any,
+        run_count: int,
+        run_id: Any = None,
     ) -> None:
-        import uuid
+        if run_id is None:
+            import uuid
 
-        self.id = uuid.uuid4()
+            run_id = uuid.uuid4()
+        self.id = run_id
         self.name = name
         self.task_key = task_key
         self.dynamic_key = dynamic_key
@@ -340,6 +351,7 @@ class TaskRunContext:
 
     __slots__ = (
         "_start",
+        "_task_run_id",
         "flow_run_context",
         "index",
         "isasync",
@@ -368,6 +380,16 @@ class TaskRunContext:
         self.isasync = False
         self.loop: Any = None
         self._start = time.time()
+        self._task_run_id: Any = None  # drawn when first read (most runs never are)
+
+    @property
+    def task_run_id(self) -> Any:
+        """This task run's id: one UUID for the run, drawn when first asked for."""
+        if self._task_run_id is None:
+            import uuid
+
+            self._task_run_id = uuid.uuid4()
+        return self._task_run_id
 
     @property
     def task_run(self) -> TaskRun:
@@ -378,6 +400,7 @@ class TaskRunContext:
             self.index,
             flow.flow_run.id if flow is not None else None,
             _context.get("task_run_count") or 1,
+            self.task_run_id,
         )
 
     @property
