@@ -66,6 +66,7 @@ _LAZY_NAMES = {
     "flow": "prefect_compat.flows",
     "State": "prefect_compat.states",
     "get_run_logger": "prefect_compat.flows",
+    "allow_failure": "prefect_compat.utilities.annotations",
 }
 # The submodules `import prefect` makes reachable (1.4.1 and 0.13.19), imported on first
 # access; run_configs, schedules, storage and environments are deployment-side modules.

@@ -34,6 +34,7 @@ from prefect_compat.engine.state import Cached, Failed, Retrying, Success, Timed
 from prefect_compat.exceptions import TaskCallError, UpstreamTaskError
 from prefect_compat.futures import PrefectFuture, submit_call
 from prefect_compat.states import State, StateDetails, StateType, fetch_result, result_types
+from prefect_compat.utilities.annotations import Quote, allow_failure
 from prefect_compat.utilities.context import RUN_KEY, TaskRunContext
 from prefect_compat.utilities.edges import unmapped
 
@@ -300,7 +301,10 @@ def resolve_inputs(parameters: dict[str, Any], wait_for: Any) -> dict[str, Any]:
         if type(wait_for) is PrefectFuture or isinstance(wait_for, State):
             wait_for = [wait_for]
         for item in wait_for:
-            _upstream_value(item)
+            if type(item) is allow_failure:
+                _upstream_value(item.value, tolerate=True)
+            else:
+                _upstream_value(item)
     resolved = None
     for name, value in parameters.items():
         if type(value) in _PLAIN:
@@ -313,27 +317,35 @@ def resolve_inputs(parameters: dict[str, Any], wait_for: Any) -> dict[str, Any]:
     return parameters if resolved is None else resolved
 
 
-def _resolve(value: Any) -> Any:
-    """`value` for the task run. Lists, tuples, sets, dicts and OrderedDicts (those exact
-    types), dataclass instances and pydantic models are rebuilt, recursively, so a task
-    that mutates its input does not change the caller's object (probed on 2.6.9); any
-    other object, subclasses of those types included, is passed as it is."""
+def _resolve(value: Any, tolerate: bool = False) -> Any:
+    """`value` for the task run (`tolerate`: inside `allow_failure`, where a failed
+    upstream gives its exception). Lists, tuples, sets, dicts and OrderedDicts (those
+    exact types), dataclass instances and pydantic models are rebuilt, recursively, so
+    a task that mutates its input does not change the caller's object (probed on
+    2.6.9); `quote(x)` gives x untouched; any other object, subclasses of those types
+    included, is passed as it is."""
     kind = type(value)
     if kind in _PLAIN:
         return value
     if kind is PrefectFuture or kind is State:
-        return _upstream_value(value)
+        return _upstream_value(value, tolerate)
     if kind in (list, tuple, set):
-        return kind([_resolve(item) for item in value])
+        return kind([_resolve(item, tolerate) for item in value])
     if kind is dict or kind is OrderedDict:
-        return kind([(key, _resolve(item)) for key, item in value.items()])
+        return kind([(key, _resolve(item, tolerate)) for key, item in value.items()])
+    if kind is allow_failure or kind is Quote:
+        return value.value if kind is Quote else _resolve(value.value, True)
+    fields = _rebuilt_fields(value, kind)
+    if fields is None:
+        return value
+    return _rebuilt(value, {name: _resolve(getattr(value, name), tolerate) for name in fields})
+
+
+def _rebuilt_fields(value: Any, kind: type) -> Any:
+    """The fields a dataclass instance or pydantic model is rebuilt from, else None."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = [f.name for f in dataclasses.fields(value) if f.init]
-        return _rebuilt(value, {name: _resolve(getattr(value, name)) for name in fields})
-    fields = _pydantic_fields(kind)
-    if fields is not None:
-        return _rebuilt(value, {name: _resolve(getattr(value, name)) for name in fields})
-    return value
+        return [f.name for f in dataclasses.fields(value) if f.init]
+    return _pydantic_fields(kind)
 
 
 def _pydantic_fields(kind: type) -> Any:
@@ -353,9 +365,15 @@ def _rebuilt(value: Any, fields: dict[str, Any]) -> Any:
         return value
 
 
-def _upstream_value(item: Any) -> Any:
-    state = item if isinstance(item, State) else item._final()
+def _upstream_value(item: Any, tolerate: bool = False) -> Any:
+    """The value of an upstream future or state; one that did not complete raises
+    UpstreamTaskError, or with `tolerate` (allow_failure) gives its exception."""
+    if not isinstance(item, (State, PrefectFuture)):  # allow_failure(3) in wait_for
+        return item
+    state: State = item if isinstance(item, State) else item._final()  # type: ignore[assignment]  # no timeout: never None
     if not state.is_completed():
+        if tolerate:
+            return state.result(raise_on_failure=False)
         raise UpstreamTaskError(
             f"Upstream task run '{state.state_details.task_run_id}' did not reach a "
             "'COMPLETED' state."
@@ -399,12 +417,18 @@ def _map_items(parameters: dict[str, Any]) -> list[dict[str, Any]]:
     """The arguments of each mapped run, as 2.6.9 splits them: arguments that are
     futures or states are waited for first (a failed one raises UpstreamTaskError);
     iterables are mapped over; other values and `unmapped(x)` go whole to every run."""
+    tolerated = set()
     for name, value in parameters.items():
+        if type(value) is allow_failure:  # mapped over its items, each allowed to fail
+            tolerated.add(name)
+            value = parameters[name] = value.value  # noqa: PLW2901 - unwrapped in place
         if type(value) is PrefectFuture or isinstance(value, State):
-            parameters[name] = _upstream_value(value)
+            parameters[name] = _upstream_value(value, name in tolerated)
     mapped = {
         k: list(v) for k, v in parameters.items() if not isinstance(v, unmapped) and _mappable(v)
     }
+    for name in tolerated & mapped.keys():
+        mapped[name] = [allow_failure(item) for item in mapped[name]]
     if not mapped:
         raise ValueError(
             "No iterable parameters were received. Parameters for map must include at "

@@ -1,10 +1,13 @@
-"""`prefect.utilities`: helper modules, each imported on first attribute access."""
+"""`prefect.utilities`: helper modules, each imported on first attribute access.
 
-from __future__ import annotations
+(No `from __future__ import annotations` here: it would bind the name `annotations`
+in this package, hiding the `annotations` submodule.)
+"""
 
 from prefect_compat._attrs import lazy_submodules
 
 _SUBMODULES = (
+    "annotations",
     "collections",
     "compatibility",
     "configuration",
