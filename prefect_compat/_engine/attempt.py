@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from contextvars import ContextVar
-from logging import INFO
+from logging import DEBUG, INFO
 from typing import Any, Callable
 
 from prefect_compat import _context
@@ -131,6 +131,8 @@ def run_planned(
         if line is not None and not _goes_on_looping(state):
             line.emit("Task '%s': Starting task run...", name)
         run = _new_run(plan, state, upstream, frame, inputs)
+        if line is not None and plan.runner_logger.isEnabledFor(DEBUG):
+            run.debug = True
         final = run_steps(run, plan.steps)
         if plan.looping is not None:
             final = plan.looping(run, final)
@@ -169,6 +171,7 @@ def run_parent(plan: Any, state: State | None, upstream: dict[Any, State]) -> St
         name = frame["task_full_name"]
         plan.runner_line.emit("Task '%s': Starting task run...", name)
         run = _new_run(plan, state, upstream, frame)
+        run.debug = plan.runner_logger.isEnabledFor(DEBUG)
         final = run_steps(run, plan.parent_steps)
         plan.runner_line.emit(
             "Task '%s': Finished task run for task with final state: '%s'",

@@ -159,6 +159,12 @@ def call_runner_target_handlers(fr: FlowRun, old: State, new: State) -> State:
 
 def handle_state_change(fr: FlowRun, old: State, new: State) -> State:
     runner = fr.hooks.runner
+    fr.hooks.logger.debug(
+        "Flow '%s': Handling state change from %s to %s",
+        fr.flow.name,
+        type(old).__name__,
+        type(new).__name__,
+    )
     if "call_runner_target_handlers" in fr.hooks.names:
         new = runner.call_runner_target_handlers(old, new)
     else:
@@ -357,6 +363,7 @@ def resolve_executor(flow: Any, executor: Any) -> Any:
 def _one_pass(fr: FlowRun, state: State | None, options: dict[str, Any]) -> State:
     """FlowRunner.run: the steps of the module docstring, once."""
     fr.hooks.logger.info("Beginning Flow run for '%s'", fr.flow.name)
+    fr.hooks.logger.debug("Using executor type %s", type(fr.executor).__name__)
     token = journal = None
     task_states: dict[Any, State] = {}
     try:

@@ -191,6 +191,8 @@ def get_task_run_state(run: TaskRun) -> None:
     if not isinstance(run.state, Running):  # a handler replaced Running: respect it
         raise EndRun(run.state)
     plan = run.plan
+    if run.debug:
+        plan.runner_logger.debug("Task '%s': Calling task.run() method...", label(run))
     try:
         value = plan.call(run)
     except signals.ENDRUN:

@@ -34,7 +34,7 @@ class EndRun(Exception):
 class TaskRun:
     """Mutable bookkeeping for one run of one task (or one mapped child)."""
 
-    __slots__ = ("frame", "inputs", "plan", "raw_inputs", "state", "upstream")
+    __slots__ = ("debug", "frame", "inputs", "plan", "raw_inputs", "state", "upstream")
 
     def __init__(
         self, plan: Any, state: State, upstream: dict[Any, State], frame: dict[str, Any]
@@ -45,6 +45,7 @@ class TaskRun:
         self.frame = frame
         self.inputs: dict[str, Any] = {}
         self.raw_inputs: dict[str, Any] = {}
+        self.debug = False  # log Prefect's DEBUG lines (set when the run starts, if enabled)
 
 
 def label(run: TaskRun) -> str:
@@ -56,6 +57,13 @@ def transition(run: TaskRun, new: State) -> State:
     old = run.state
     if new is old:
         return new
+    if run.debug:
+        run.plan.runner_logger.debug(
+            "Task '%s': Handling state change from %s to %s",
+            label(run),
+            type(old).__name__,
+            type(new).__name__,
+        )
     for handler, owner in run.plan.handlers:
         new = _call_handler(run, handler, owner, old, new)
     run.state = new

@@ -313,3 +313,36 @@ def test_a_retry_after_looping_goes_on_without_a_new_starting_line(caplog):
         mine = [msg for _, _, msg in lines if msg.startswith(f"Task '{name}': ")]
         assert sum("Starting task run" in m for m in mine) == starts, name
         assert sum("Finished task run" in m for m in mine) == 2, name
+
+
+def test_debug_lines_as_prefect_writes_them(caplog):
+    """1.4.1 at DEBUG: the executor, every state change (flow and task) before its
+    handlers run, and "Calling task.run() method..."; none of them at INFO."""
+    heard = []
+
+    def handler(task_, old, new):
+        heard.append(len(caplog.records))
+
+    @task(state_handlers=[handler])
+    def one():
+        return 1
+
+    with Flow("dbg") as flow:
+        one()
+    with caplog.at_level(logging.DEBUG, logger="prefect"):
+        flow.run()
+    lines = [(r.levelname, r.name, r.getMessage()) for r in caplog.records]
+    debug = [(name, msg) for level, name, msg in lines if level == "DEBUG"]
+    assert debug == [
+        ("prefect.FlowRunner", "Using executor type LocalExecutor"),
+        ("prefect.FlowRunner", "Flow 'dbg': Handling state change from Scheduled to Running"),
+        ("prefect.TaskRunner", "Task 'one': Handling state change from Pending to Running"),
+        ("prefect.TaskRunner", "Task 'one': Calling task.run() method..."),
+        ("prefect.TaskRunner", "Task 'one': Handling state change from Running to Success"),
+        ("prefect.FlowRunner", "Flow 'dbg': Handling state change from Running to Success"),
+    ]
+    changes = [i for i, line in enumerate(lines) if "Task 'one': Handling" in line[2]]
+    assert [i + 1 for i in changes] == heard  # each line comes just before its handler
+    caplog.clear()
+    _, info = _run(flow, caplog)
+    assert not [line for line in info if line[0] == "DEBUG"]
