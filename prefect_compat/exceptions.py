@@ -29,6 +29,8 @@ __all__ = [
     "FailedRun",
     "FlowStorageError",
     "MissingContextError",
+    "MappingLengthMismatch",
+    "MappingMissingIterable",
     "MissingResult",
     "NoBackendError",
     "NotProvidedError",
@@ -168,6 +170,14 @@ class ParameterBindError(TypeError, PrefectException):
 
 class UpstreamTaskError(PrefectException):
     """A 2.x task did not run because a task it waits for did not complete."""
+
+
+class MappingLengthMismatch(PrefectException, ValueError):
+    """A 2.x `task.map(...)` got iterables of different lengths (also a ValueError)."""
+
+
+class MappingMissingIterable(PrefectException, ValueError):
+    """A 2.x `task.map(...)` got nothing to map over (also a ValueError)."""
 
 
 class TaskCallError(PrefectException, ValueError, RuntimeError):

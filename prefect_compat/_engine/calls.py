@@ -31,7 +31,12 @@ from prefect_compat._engine import attempt, persistence, v2_lines
 from prefect_compat._engine.call_steps import StoreFailure, spec_for
 from prefect_compat.core._binding import outside_flow_message
 from prefect_compat.engine.state import Cached, Failed, Retrying, Success, TimedOut
-from prefect_compat.exceptions import TaskCallError, UpstreamTaskError
+from prefect_compat.exceptions import (
+    MappingLengthMismatch,
+    MappingMissingIterable,
+    TaskCallError,
+    UpstreamTaskError,
+)
 from prefect_compat.futures import PrefectFuture, submit_call
 from prefect_compat.states import State, StateDetails, StateType, fetch_result, result_types
 from prefect_compat.utilities.annotations import Quote, allow_failure
@@ -430,13 +435,13 @@ def _map_items(parameters: dict[str, Any]) -> list[dict[str, Any]]:
     for name in tolerated & mapped.keys():
         mapped[name] = [allow_failure(item) for item in mapped[name]]
     if not mapped:
-        raise ValueError(
+        raise MappingMissingIterable(
             "No iterable parameters were received. Parameters for map must include at "
             f"least one iterable. Parameters: {parameters}"
         )
     lengths = {k: len(v) for k, v in mapped.items()}
     if len(set(lengths.values())) > 1:
-        raise ValueError(
+        raise MappingLengthMismatch(
             "Received iterable parameters with different lengths. Parameters for map must "
             f"all be the same length. Got lengths: {lengths}"
         )

@@ -16,7 +16,13 @@ import pytest
 
 from prefect_compat import flow, task
 from prefect_compat import states as S
-from prefect_compat.exceptions import FailedRun, ParameterBindError, UpstreamTaskError
+from prefect_compat.exceptions import (
+    FailedRun,
+    MappingLengthMismatch,
+    MappingMissingIterable,
+    ParameterBindError,
+    UpstreamTaskError,
+)
 from prefect_compat.futures import PrefectFuture
 from prefect_compat.settings import PREFECT_HOME, PREFECT_LOCAL_STORAGE_PATH, temporary_settings
 from prefect_compat.utilities.edges import unmapped
@@ -218,8 +224,11 @@ def test_map_without_an_iterable_is_refused(value):
     def main():
         return ident.map(value)
 
-    with pytest.raises(ValueError, match=r"^No iterable parameters were received\. .*Parameters: "):
+    with pytest.raises(
+        MappingMissingIterable, match=r"^No iterable parameters were received\. .*Parameters: "
+    ) as info:
         main()
+    assert isinstance(info.value, ValueError)
 
 
 def test_map_refuses_different_lengths_with_prefects_words():
@@ -228,10 +237,10 @@ def test_map_refuses_different_lengths_with_prefects_words():
         return add.map([1, 2], [1, 2, 3])
 
     with pytest.raises(
-        ValueError, match=r"different lengths.*Got lengths: \{'x': 2, 'y': 3\}$"
+        MappingLengthMismatch, match=r"different lengths.*Got lengths: \{'x': 2, 'y': 3\}$"
     ) as info:
         main()
-    assert not isinstance(info.value, TypeError)
+    assert isinstance(info.value, ValueError) and not isinstance(info.value, TypeError)
 
 
 def test_map_waits_for_future_and_state_arguments_first():
