@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from prefect_compat import settings
+from prefect_compat.settings import PREFECT_HOME, PREFECT_LOCAL_STORAGE_PATH, temporary_settings
 
 
 @pytest.fixture(autouse=True)
@@ -24,3 +25,14 @@ def prefect_home(tmp_path, monkeypatch):
     yield home
     monkeypatch.undo()
     settings.reload_settings()
+
+
+@pytest.fixture
+def home(tmp_path):
+    """PREFECT_HOME and the local storage path set under tmp_path/home through
+    `temporary_settings` (what a script does); modules ask for it with `usefixtures`."""
+    root = tmp_path / "home"
+    with temporary_settings(
+        updates={PREFECT_HOME: str(root), PREFECT_LOCAL_STORAGE_PATH: str(root / "storage")}
+    ):
+        yield root

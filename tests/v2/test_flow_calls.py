@@ -15,7 +15,6 @@ from prefect_compat import Flow, flow, task
 from prefect_compat import context as v1_context
 from prefect_compat.exceptions import MissingContextError, MissingResult, ParameterBindError
 from prefect_compat.flows import Flow as FlowV2
-from prefect_compat.settings import PREFECT_HOME, PREFECT_LOCAL_STORAGE_PATH, temporary_settings
 from prefect_compat.states import State
 from prefect_compat.task_runners import ConcurrentTaskRunner, SequentialTaskRunner
 from prefect_compat.utilities.context import (
@@ -25,14 +24,7 @@ from prefect_compat.utilities.context import (
     get_run_context,
 )
 
-
-@pytest.fixture(autouse=True)
-def home(tmp_path):
-    root = tmp_path / "home"
-    with temporary_settings(
-        updates={PREFECT_HOME: str(root), PREFECT_LOCAL_STORAGE_PATH: str(root / "storage")}
-    ):
-        yield root
+pytestmark = pytest.mark.usefixtures("home")  # settings under tmp_path (conftest)
 
 
 @task

@@ -16,7 +16,6 @@ from distributed import LocalCluster
 
 from prefect_compat import flow, task
 from prefect_compat.futures import PrefectFuture
-from prefect_compat.settings import PREFECT_HOME, PREFECT_LOCAL_STORAGE_PATH, temporary_settings
 from prefect_compat.states import State
 from prefect_compat.task_runners import (
     ConcurrentTaskRunner,
@@ -25,14 +24,7 @@ from prefect_compat.task_runners import (
     TaskConcurrencyType,
 )
 
-
-@pytest.fixture(autouse=True)
-def home(tmp_path):
-    root = tmp_path / "home"
-    with temporary_settings(
-        updates={PREFECT_HOME: str(root), PREFECT_LOCAL_STORAGE_PATH: str(root / "storage")}
-    ):
-        yield root
+pytestmark = pytest.mark.usefixtures("home")  # settings under tmp_path (conftest)
 
 
 @pytest.fixture(scope="module")

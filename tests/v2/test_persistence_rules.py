@@ -19,21 +19,12 @@ from prefect_compat.exceptions import MissingResult
 from prefect_compat.filesystems import S3, LocalFileSystem
 from prefect_compat.results import LiteralResult, PersistedResult
 from prefect_compat.settings import (
-    PREFECT_HOME,
-    PREFECT_LOCAL_STORAGE_PATH,
     PREFECT_RESULTS_DEFAULT_SERIALIZER,
     PREFECT_RESULTS_PERSIST_BY_DEFAULT,
     temporary_settings,
 )
 
-
-@pytest.fixture(autouse=True)
-def home(tmp_path):
-    root = tmp_path / "home"
-    with temporary_settings(
-        updates={PREFECT_HOME: str(root), PREFECT_LOCAL_STORAGE_PATH: str(root / "storage")}
-    ):
-        yield root
+pytestmark = pytest.mark.usefixtures("home")  # settings under tmp_path (conftest)
 
 
 def docs_in(directory: Path) -> list[dict]:

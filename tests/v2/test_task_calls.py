@@ -19,19 +19,11 @@ import pytest
 
 from prefect_compat import Flow, Task, flow, task
 from prefect_compat.exceptions import ParameterBindError, TaskCallError
-from prefect_compat.settings import PREFECT_HOME, PREFECT_LOCAL_STORAGE_PATH, temporary_settings
 from prefect_compat.tasks import task_input_hash
 from prefect_compat.tasks.core.function import FunctionTask
 from prefect_compat.utilities.edges import unmapped
 
-
-@pytest.fixture(autouse=True)
-def home(tmp_path):
-    root = tmp_path / "home"
-    with temporary_settings(
-        updates={PREFECT_HOME: str(root), PREFECT_LOCAL_STORAGE_PATH: str(root / "storage")}
-    ):
-        yield root
+pytestmark = pytest.mark.usefixtures("home")  # settings under tmp_path (conftest)
 
 
 @task

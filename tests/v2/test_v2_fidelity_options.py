@@ -12,17 +12,9 @@ from prefect_compat import flow, task
 from prefect_compat import states as S
 from prefect_compat.exceptions import MissingContextError
 from prefect_compat.flows import get_run_logger
-from prefect_compat.settings import PREFECT_HOME, PREFECT_LOCAL_STORAGE_PATH, temporary_settings
 from prefect_compat.utilities.context import get_run_context
 
-
-@pytest.fixture(autouse=True)
-def home(tmp_path):
-    root = tmp_path / "home"
-    with temporary_settings(
-        updates={PREFECT_HOME: str(root), PREFECT_LOCAL_STORAGE_PATH: str(root / "storage")}
-    ):
-        yield root
+pytestmark = pytest.mark.usefixtures("home")  # settings under tmp_path (conftest)
 
 
 def documented():
