@@ -280,16 +280,6 @@ def test_docker_checks_and_name():
     assert st.docker.multiline_indent("a\nb\n c", 3) == "a\n   b\n    c"
 
 
-def test_webhook_rejects_unknown_http_methods():
-    with pytest.raises(RuntimeError, match="^HTTP method 'FOO' not recognized"):
-        st.Webhook(
-            build_request_kwargs={},
-            build_request_http_method="FOO",
-            get_flow_request_kwargs={},
-            get_flow_request_http_method="GET",
-        )
-
-
 def test_azure_connection_string_from_secret_or_environment(monkeypatch):
     monkeypatch.delenv("AZURE_STORAGE_CONNECTION_STRING", raising=False)
     azure = st.Azure(container="c", connection_string_secret="AZ")
