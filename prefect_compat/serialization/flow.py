@@ -12,6 +12,7 @@ from typing import Any, Dict, List, Mapping
 
 from prefect_compat.serialization._objects import _dotted
 from prefect_compat.serialization._schema import (
+    FORMAT_VERSIONS,
     Schema,
     as_mapping,
     check_version,
@@ -93,9 +94,12 @@ def dump_flow(flow: Any, where: str = "") -> Dict[str, Any]:
         ),
         "__version__": version,
     }
-    if getattr(flow, "environment", None) is not None:
+    # 0.13's flows always have the key (null when there is no environment)
+    if version == FORMAT_VERSIONS["0.13"] or getattr(flow, "environment", None) is not None:
         out["environment"] = _dump_optional(
-            flow.environment, "prefect_compat.serialization.environment.EnvironmentSchema", where
+            getattr(flow, "environment", None),
+            "prefect_compat.serialization.environment.EnvironmentSchema",
+            where,
         )
     return out
 

@@ -33,8 +33,10 @@ def _type_name(value: Any) -> str:
 
 
 def _seconds(value: Any) -> Any:
-    """A timedelta as Prefect writes it: float seconds (`3.0`)."""
-    return value.total_seconds() if isinstance(value, datetime.timedelta) else value
+    """A timedelta as Prefect writes it: whole seconds, rounded down (`3`; 1.5 s -> 1)."""
+    if isinstance(value, datetime.timedelta):
+        return value // datetime.timedelta(seconds=1)
+    return value
 
 
 def _class_path(obj: Any) -> str:

@@ -1,0 +1,40 @@
+"""`flow.serialize()` / `task.serialize()` details as real Prefect writes them (observed on
+0.13.19 and on 1.4.1 with the marshmallow 3.x it was released against)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from prefect_compat import Flow, Task
+from prefect_compat.serialization.task import TaskSchema
+from prefect_compat.utilities.configuration import set_temporary_config
+
+
+@pytest.mark.parametrize(
+    ("delay", "written"),
+    [
+        (datetime.timedelta(seconds=5), 5),
+        (datetime.timedelta(days=1, seconds=3), 86403),
+        (datetime.timedelta(seconds=1.5), 1),
+        (datetime.timedelta(milliseconds=999), 0),
+        (datetime.timedelta(seconds=-1.5), -2),
+    ],
+)
+@pytest.mark.parametrize("version", ["1", "0.13"])
+def test_task_timedeltas_are_written_as_whole_seconds_rounded_down(version, delay, written):
+    with set_temporary_config({"compat.prefect_version": version}):
+        dumped = Task(name="t", max_retries=1, retry_delay=delay, cache_for=delay).serialize()
+        assert (dumped["retry_delay"], dumped["cache_for"]) == (written, written)
+        assert type(dumped["retry_delay"]) is int
+        loaded = TaskSchema().load(dumped)
+    assert loaded.retry_delay == datetime.timedelta(seconds=written)
+
+
+def test_a_0_13_flow_always_writes_its_environment_key():
+    with set_temporary_config({"compat.prefect_version": "0.13"}):
+        flow = Flow("x")
+        flow.environment = None
+        assert flow.serialize()["environment"] is None
+    assert "environment" not in Flow("x").serialize()  # 1.4.1 has no environments
