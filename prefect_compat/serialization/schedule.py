@@ -7,9 +7,10 @@ conventions. Classes are found in `prefect_compat.schedules`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Dict, Mapping
 
-from prefect_compat.serialization._objects import ObjectSchema
+from prefect_compat.serialization._objects import ObjectSchema, _find, dump_object, load_object
+from prefect_compat.serialization._schema import FORMAT_VERSIONS, format_version
 
 _HOMES = ("prefect_compat.schedules.schedules", "prefect_compat.schedules.clocks", "dateutil.rrule")
 
@@ -30,9 +31,21 @@ __all__ = [
 
 
 class ScheduleSchema(ObjectSchema):
-    """A Schedule (or, 0.13, one of the old schedule classes), tagged with `type`."""
+    """A Schedule (or, 0.13, one of the old schedule classes).
+
+    0.13.19 tags it with its class in `type` (it had several schedule classes); 1.4.1
+    has only `Schedule` and writes no `type`. Either dict loads under either setting.
+    """
 
     homes = _HOMES
+
+    def _dump(self, obj: Any, where: str) -> Dict[str, Any]:
+        return dump_object(obj, where, typed=format_version() == FORMAT_VERSIONS["0.13"])
+
+    def _load(self, data: Any, where: str) -> Any:
+        if isinstance(data, Mapping) and "type" not in data:
+            return load_object(data, where, self.homes, _find("Schedule", self.homes, where))
+        return super()._load(data, where)
 
 
 class ClockSchema(ObjectSchema):

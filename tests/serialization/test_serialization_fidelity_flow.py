@@ -38,3 +38,27 @@ def test_a_0_13_flow_always_writes_its_environment_key():
         flow.environment = None
         assert flow.serialize()["environment"] is None
     assert "environment" not in Flow("x").serialize()  # 1.4.1 has no environments
+
+
+def _hourly():
+    from prefect_compat.schedules import IntervalSchedule
+
+    start = datetime.datetime(2021, 1, 1, tzinfo=datetime.timezone.utc)
+    return IntervalSchedule(start_date=start, interval=datetime.timedelta(hours=1))
+
+
+def test_a_schedule_is_typed_in_0_13_dumps_only_and_loads_either_way():
+    from prefect_compat.schedules import Schedule
+    from prefect_compat.serialization.schedule import ScheduleSchema
+
+    dumped = ScheduleSchema().dump(_hourly())
+    assert "type" not in dumped  # 1.4.1: Schedule is the only class
+    assert dumped["clocks"][0]["type"] == "IntervalClock"
+    assert dumped["clocks"][0]["interval"] == 3600 * 10**6
+    with set_temporary_config({"compat.prefect_version": "0.13"}):
+        typed = ScheduleSchema().dump(_hourly())
+    assert typed == dict(dumped, type="Schedule", __version__="0.13.19", clocks=typed["clocks"])
+    for data in (dumped, typed):
+        loaded = ScheduleSchema().load(data)
+        assert type(loaded) is Schedule
+        assert loaded.clocks[0].interval == datetime.timedelta(hours=1)
