@@ -51,6 +51,14 @@ def _fields(cls: type) -> List[str]:
     ]
 
 
+def _no_validation(cls: type) -> Dict[str, bool]:
+    try:
+        params = inspect.signature(cls).parameters
+    except (TypeError, ValueError):
+        return {}
+    return {name: False for name in _SKIP_PARAMS if name in params}
+
+
 def _dotted(fn: Any) -> str:
     qualname = getattr(fn, "__qualname__", fn.__name__).split(".<locals>")[0]
     module = str(getattr(fn, "__module__", ""))
@@ -148,6 +156,7 @@ def load_object(data: Any, where: str, homes: Iterable[str], cls: type | None = 
         cls = _find(str(name), homes, where)
     fields = _fields(cls)
     kwargs = {f: decode(data[f], join(where, f), f, homes) for f in fields if f in data}
+    kwargs.update(_no_validation(cls))  # loading never creates directories, as in Prefect
     try:
         obj = cls(**kwargs)
     except (TypeError, ValueError) as exc:

@@ -62,3 +62,79 @@ def test_a_schedule_is_typed_in_0_13_dumps_only_and_loads_either_way():
         loaded = ScheduleSchema().load(data)
         assert type(loaded) is Schedule
         assert loaded.clocks[0].interval == datetime.timedelta(hours=1)
+
+
+def test_a_loaded_flow_keeps_its_schedule_run_config_and_storage(tmp_path):
+    from prefect_compat.run_configs import LocalRun
+    from prefect_compat.serialization.flow import FlowSchema
+    from prefect_compat.storage import Local
+
+    where = tmp_path / "not-created"
+    flow = Flow(
+        "f",
+        schedule=_hourly(),
+        run_config=LocalRun(env={"A": "1"}, labels=["x"]),
+        storage=Local(directory=str(where), validate=False),
+    )
+    flow.storage.flows["f"] = str(where / "f.prefect")
+    loaded = FlowSchema().load(flow.serialize())
+    assert loaded.schedule.clocks[0].interval == datetime.timedelta(hours=1)
+    assert (type(loaded.run_config), loaded.run_config.env) == (LocalRun, {"A": "1"})
+    assert set(loaded.run_config.labels) == {"x"}
+    assert type(loaded.storage) is Local and loaded.storage.directory == str(where)
+    assert loaded.storage.flows == {"f": str(where / "f.prefect")}
+    assert not where.exists()  # loading never creates directories, as in Prefect
+
+
+def test_storage_dumps_carry_flows_and_secrets_and_only_prefects_fields():
+    from prefect_compat.serialization.storage import StorageSchema
+    from prefect_compat.storage import GCS, S3, Docker, Local, Webhook
+
+    local = Local(directory="/tmp/pc-fid-st", validate=False)
+    local.secrets = ["S"]
+    assert StorageSchema().dump(local) == {
+        "type": "Local",
+        "__version__": "1.4.1",
+        "directory": "/tmp/pc-fid-st",
+        "path": None,
+        "stored_as_script": False,
+        "flows": {},
+        "secrets": ["S"],
+    }
+    assert StorageSchema().load(StorageSchema().dump(local)).secrets == ["S"]
+    s3 = StorageSchema().dump(S3(bucket="b"))
+    assert set(s3) == {"type", "__version__", "bucket", "client_options", "key"} | {
+        "stored_as_script",
+        "flows",
+        "secrets",
+    }
+    assert "local_script_path" not in StorageSchema().dump(GCS(bucket="g"))
+    hook = Webhook(
+        build_request_kwargs={},
+        build_request_http_method="POST",
+        get_flow_request_kwargs={},
+        get_flow_request_http_method="GET",
+    )
+    assert "flow_script_path" not in StorageSchema().dump(hook)
+    docker = StorageSchema().dump(Docker(registry_url="r", image_name="i", image_tag="t"))
+    assert set(docker) - {"prefect_version"} == {
+        "type",
+        "__version__",
+        "flows",
+        "secrets",
+        "image_name",
+        "image_tag",
+        "path",
+        "registry_url",
+        "stored_as_script",
+    }
+
+
+def test_0_13_github_storage_has_no_token_or_base_url_fields():
+    from prefect_compat.serialization.storage import StorageSchema
+    from prefect_compat.storage import GitHub
+
+    with set_temporary_config({"compat.prefect_version": "0.13"}):
+        dumped = StorageSchema().dump(GitHub(repo="o/r", path="f.py"))
+    assert {"access_token_secret", "base_url"}.isdisjoint(dumped)
+    assert {"repo", "path", "ref", "flows", "secrets"} <= set(dumped)
