@@ -7,7 +7,10 @@ conventions this module follows:
 
   datetime   -> {"dt": "<local time, ISO>", "tz": "<zone name>"}
   timedelta  -> microseconds (int), for fields named in `_TIMEDELTA_FIELDS`
-  function   -> {"fn": "<dotted path>", "kwargs": {...}}   (filters, adjustments)
+  function   -> {"fn": "<dotted path>", "kwargs": {...}}   (filters, adjustments; the
+                kwargs of a factory-made one are the factory's arguments, with datetimes,
+                times and timedeltas as "//datetime:<iso>", "//time:<iso>",
+                "//timedelta:<seconds>")
   object     -> {"type": "<class>", "__version__": ..., ...its fields}
 
 The fields of a class are the parameters of its constructor that it keeps as
@@ -88,8 +91,67 @@ def encode(value: Any, where: str, field: str = "") -> Any:
         return [encode(v, f"{where}[{i}]") for i, v in enumerate(value)]
     if inspect.isroutine(value) or hasattr(value, "func"):
         fn = getattr(value, "func", value)
-        return {"fn": _dotted(fn), "kwargs": encode(getattr(value, "keywords", None) or {}, where)}
+        kwargs = dict(getattr(value, "keywords", None) or {}) or _factory_arguments(fn)
+        return {
+            "fn": _dotted(fn),
+            "kwargs": {k: _encode_argument(kwargs[k], join(where, k)) for k in sorted(kwargs)},
+        }
     return dump_object(value, where)
+
+
+# Closure variables of our factories that hold an argument under another name
+_ARGUMENT_ALIASES = {"between_datetimes": {"start": "low", "end": "high"}}
+
+
+def _factory_arguments(fn: Any) -> Dict[str, Any]:
+    """The arguments a filter/adjustment factory (e.g. `between_times(start, end)`) was
+    called with, read from the function it returned, as Prefect writes them."""
+    if ".<locals>" not in getattr(fn, "__qualname__", "") or not inspect.isfunction(fn):
+        return {}
+    factory_path = fn.__qualname__.split(".<locals>")[0]
+    try:
+        factory = getattr(importlib.import_module(fn.__module__), factory_path)
+        names = list(inspect.signature(factory).parameters)
+    except (AttributeError, ImportError, TypeError, ValueError):
+        return {}
+    nonlocals = inspect.getclosurevars(fn).nonlocals
+    aliases = _ARGUMENT_ALIASES.get(factory_path, {})
+    found = {name: nonlocals.get(aliases.get(name, name), _MISSING) for name in names}
+    return {name: value for name, value in found.items() if value is not _MISSING}
+
+
+_MISSING = object()
+_TAGS = (
+    ("//datetime:", datetime.datetime),
+    ("//time:", datetime.time),
+)
+
+
+def _encode_argument(value: Any, where: str) -> Any:
+    """A factory argument: datetimes, times and timedeltas as Prefect's tagged strings."""
+    for tag, kind in _TAGS:
+        if isinstance(value, kind):
+            return tag + value.isoformat()
+    if isinstance(value, datetime.timedelta):
+        return f"//timedelta:{value.total_seconds()}"
+    return encode(value, where)
+
+
+def _decode_argument(value: Any, where: str) -> Any:
+    if not isinstance(value, str) or not value.startswith("//"):
+        return decode(value, where)
+    tag, _, text = value.partition(":")
+    try:
+        if tag == "//timedelta":
+            return datetime.timedelta(seconds=float(text))
+        if tag == "//time":
+            return datetime.time.fromisoformat(text)
+        if tag == "//datetime":
+            when = datetime.datetime.fromisoformat(text)
+            return when if when.tzinfo else when.replace(tzinfo=datetime.timezone.utc)
+    except ValueError as exc:
+        raise fail(where, f"Not a valid {tag[2:]}: {text!r} ({exc}).") from exc
+    return value
 
 
 def decode(value: Any, where: str, field: str = "", homes: Iterable[str] = ()) -> Any:
@@ -106,7 +168,10 @@ def decode(value: Any, where: str, field: str = "", homes: Iterable[str] = ()) -
         from prefect_compat.utilities.importtools import import_object
 
         fn = import_object(value["fn"])
-        return fn(**value["kwargs"]) if value.get("kwargs") else fn
+        kwargs = value.get("kwargs") or {}
+        if not kwargs:
+            return fn
+        return fn(**{k: _decode_argument(v, join(where, k)) for k, v in kwargs.items()})
     if "type" in value and "__version__" in value:
         return load_object(value, where, homes)
     return {k: decode(v, join(where, k), homes=homes) for k, v in value.items()}
