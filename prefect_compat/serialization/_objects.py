@@ -26,6 +26,7 @@ import inspect
 from collections.abc import Iterable, Mapping
 from typing import Any, Dict, List, Tuple
 
+from prefect_compat.serialization._rrule import dump_rrule, is_rrule, load_rrule
 from prefect_compat.serialization._schema import (
     Schema,
     as_mapping,
@@ -96,7 +97,7 @@ def encode(value: Any, where: str, field: str = "") -> Any:
             "fn": _dotted(fn),
             "kwargs": {k: _encode_argument(kwargs[k], join(where, k)) for k in sorted(kwargs)},
         }
-    return dump_object(value, where)
+    return dump_rrule(value) if is_rrule(value) else dump_object(value, where)
 
 
 # Closure variables of our factories that hold an argument under another name
@@ -169,12 +170,20 @@ def decode(value: Any, where: str, field: str = "", homes: Iterable[str] = ()) -
 
         fn = import_object(value["fn"])
         kwargs = value.get("kwargs") or {}
-        if not kwargs:
-            return fn
-        return fn(**{k: _decode_argument(v, join(where, k)) for k, v in kwargs.items()})
+        return (
+            fn(**{k: _decode_argument(v, join(where, k)) for k, v in kwargs.items()})
+            if kwargs
+            else fn
+        )
     if "type" in value and "__version__" in value:
-        return load_object(value, where, homes)
+        return _load_typed(value, where, homes)
     return {k: decode(v, join(where, k), homes=homes) for k, v in value.items()}
+
+
+def _load_typed(value: Mapping[str, Any], where: str, homes: Iterable[str]) -> Any:
+    if value["type"] in ("rrule", "rruleset"):  # dateutil rules, not classes of ours
+        return load_rrule(value, where)
+    return load_object(value, where, homes)
 
 
 def _datetime(value: Mapping[str, Any], where: str) -> datetime.datetime:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Dict, Mapping
 
 from prefect_compat.serialization._objects import ObjectSchema, _find, dump_object, load_object
+from prefect_compat.serialization._rrule import dump_rrule, load_rrule
 from prefect_compat.serialization._schema import FORMAT_VERSIONS, format_version
 
 _HOMES = ("prefect_compat.schedules.schedules", "prefect_compat.schedules.clocks", "dateutil.rrule")
@@ -95,6 +96,18 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+class _RRuleSchema(ObjectSchema):
+    """dateutil rules, written as Prefect writes them (see `_rrule.py`)."""
+
+    kind: str | None = None
+
+    def _dump(self, obj: Any, where: str) -> Dict[str, Any]:
+        return dump_rrule(obj, typed=False)
+
+    def _load(self, data: Any, where: str) -> Any:
+        return load_rrule(data, where, self.kind)
+
+
 class IntervalClockSchema(ObjectSchema):
     homes = _HOMES
     object_class = "IntervalClock"
@@ -115,16 +128,13 @@ class RRuleClockSchema(ObjectSchema):
     object_class = "RRuleClock"
 
 
-class RRuleBaseSchema(ObjectSchema):
-    homes = _HOMES
-    object_class = "rrulebase"
+class RRuleBaseSchema(_RRuleSchema):
+    kind = None
 
 
-class RRuleSchema(ObjectSchema):
-    homes = _HOMES
-    object_class = "rrule"
+class RRuleSchema(_RRuleSchema):
+    kind = "rrule"
 
 
-class RRuleSetSchema(ObjectSchema):
-    homes = _HOMES
-    object_class = "rruleset"
+class RRuleSetSchema(_RRuleSchema):
+    kind = "rruleset"

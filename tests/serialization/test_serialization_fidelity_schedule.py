@@ -86,3 +86,60 @@ def test_a_bad_tagged_argument_is_refused_naming_it():
     dumped["filters"][0]["kwargs"]["t"] = "//time:nine"
     with pytest.raises(ValidationError, match=r"filters\[0\]\.t: Not a valid time: 'nine'"):
         ScheduleSchema().load(dumped)
+
+
+def _rrule_schedule():
+    from dateutil import rrule
+
+    rules = rrule.rruleset()
+    rules.rrule(rrule.rrule(freq=rrule.DAILY, dtstart=T, until=T + datetime.timedelta(days=4)))
+    rules.exdate(T + datetime.timedelta(days=1))
+    rules.rdate(T + datetime.timedelta(hours=5))
+    hourly = rrule.rrule(freq=rrule.HOURLY, interval=6, dtstart=T, count=5)
+    return Schedule(clocks=[clocks.RRuleClock(rules), clocks.RRuleClock(hourly)])
+
+
+def test_rrule_clocks_are_written_as_prefect_writes_them_and_load_back():
+    schedule = _rrule_schedule()
+    dumped = ScheduleSchema().dump(schedule)
+    rule_set, hourly = (c["rrule_obj"] for c in dumped["clocks"])
+    assert hourly == {
+        "type": "rrule",
+        "__version__": "1.4.1",
+        "_dtstart": "2021-01-01T09:00:00+00:00",
+        "_until": None,
+        "rr": "DTSTART:20210101T090000\nRRULE:FREQ=HOURLY;INTERVAL=6;COUNT=5",
+    }
+    assert rule_set == {
+        "type": "rruleset",
+        "__version__": "1.4.1",
+        "_rrule": [
+            {
+                "__version__": "1.4.1",
+                "_dtstart": "2021-01-01T09:00:00+00:00",
+                "_until": "2021-01-05T09:00:00+00:00",
+                "rr": "DTSTART:20210101T090000\nRRULE:FREQ=DAILY;UNTIL=20210105T090000",
+            }
+        ],
+        "_rdate": ["2021-01-01T14:00:00+00:00"],
+        "_exrule": [],
+        "_exdate": ["2021-01-02T09:00:00+00:00"],
+    }
+    loaded = ScheduleSchema().load(dumped)
+    assert loaded.next(8, after=T) == schedule.next(8, after=T)
+    assert loaded.next(1, after=T)[0].utcoffset() == datetime.timedelta(0)
+
+
+def test_the_rrule_schemas_dump_and_load_a_bare_rule():
+    from dateutil import rrule
+
+    from prefect_compat.serialization.schedule import RRuleSchema, RRuleSetSchema
+
+    rule = rrule.rrule(freq=rrule.DAILY, dtstart=T, count=2)
+    dumped = RRuleSchema().dump(rule)
+    assert "type" not in dumped
+    assert list(RRuleSchema().load(dumped)) == list(rule)
+    empty = RRuleSetSchema().load(RRuleSetSchema().dump(rrule.rruleset()))
+    assert type(empty) is rrule.rruleset and list(empty) == []
+    with pytest.raises(ValidationError, match=r"rr: Not a valid RRULE text: 'nonsense'"):
+        RRuleSchema().load({"rr": "nonsense", "_dtstart": None, "_until": None})
