@@ -218,7 +218,15 @@ def _find(name: str, homes: Iterable[str], where: str) -> type:
         cls = getattr(module, name, None)
         if isinstance(cls, type):
             return cls
-    raise fail(join(where, "type"), f"Unsupported value: {name!r} (looked in {', '.join(homes)}).")
+    # name the modules as the user imports them (prefect.*), not by our package name
+    public = ", ".join(dict.fromkeys(_public_module(home) for home in homes))
+    raise fail(join(where, "type"), f"Unsupported value: {name!r} (looked in {public}).")
+
+
+def _public_module(path: str) -> str:
+    if path == "prefect_compat" or path.startswith("prefect_compat."):
+        return "prefect" + path[len("prefect_compat") :]
+    return path
 
 
 def load_object(data: Any, where: str, homes: Iterable[str], cls: type | None = None) -> Any:

@@ -138,3 +138,16 @@ def test_0_13_github_storage_has_no_token_or_base_url_fields():
         dumped = StorageSchema().dump(GitHub(repo="o/r", path="f.py"))
     assert {"access_token_secret", "base_url"}.isdisjoint(dumped)
     assert {"repo", "path", "ref", "flows", "secrets"} <= set(dumped)
+
+
+def test_an_unknown_class_error_names_prefects_modules():
+    from prefect_compat.serialization import ValidationError
+    from prefect_compat.serialization.run_config import RunConfigSchema
+    from prefect_compat.serialization.storage import StorageSchema
+
+    with pytest.raises(
+        ValidationError, match=r"type: Unsupported value: 'Nope' \(looked in prefect\.run_configs\)"
+    ):
+        RunConfigSchema().load({"type": "Nope", "__version__": "1.4.1"})
+    with pytest.raises(ValidationError, match=r"looked in prefect\.storage, prefect\.environments"):
+        StorageSchema().load({"type": "Nope", "__version__": "1.4.1"})
