@@ -7,7 +7,10 @@ conventions this module follows:
 
   datetime   -> {"dt": "<local time, ISO>", "tz": "<zone name>"}
   timedelta  -> microseconds (int), for fields named in `_TIMEDELTA_FIELDS`
-  function   -> {"fn": "<dotted path>", "kwargs": {...}}   (filters, adjustments)
+  function   -> {"fn": "<dotted path>", "kwargs": {...}}   (filters, adjustments; the
+                kwargs of a factory-made one are the factory's arguments, with datetimes,
+                times and timedeltas as "//datetime:<iso>", "//time:<iso>",
+                "//timedelta:<seconds>")
   object     -> {"type": "<class>", "__version__": ..., ...its fields}
 
 The fields of a class are the parameters of its constructor that it keeps as
@@ -23,6 +26,7 @@ import inspect
 from collections.abc import Iterable, Mapping
 from typing import Any, Dict, List, Tuple
 
+from prefect_compat.serialization._rrule import dump_rrule, is_rrule, load_rrule
 from prefect_compat.serialization._schema import (
     Schema,
     as_mapping,
@@ -49,6 +53,14 @@ def _fields(cls: type) -> List[str]:
         for p in params
         if p.name not in _SKIP_PARAMS and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
     ]
+
+
+def _no_validation(cls: type) -> Dict[str, bool]:
+    try:
+        params = inspect.signature(cls).parameters
+    except (TypeError, ValueError):
+        return {}
+    return {name: False for name in _SKIP_PARAMS if name in params}
 
 
 def _dotted(fn: Any) -> str:
@@ -80,8 +92,67 @@ def encode(value: Any, where: str, field: str = "") -> Any:
         return [encode(v, f"{where}[{i}]") for i, v in enumerate(value)]
     if inspect.isroutine(value) or hasattr(value, "func"):
         fn = getattr(value, "func", value)
-        return {"fn": _dotted(fn), "kwargs": encode(getattr(value, "keywords", None) or {}, where)}
-    return dump_object(value, where)
+        kwargs = dict(getattr(value, "keywords", None) or {}) or _factory_arguments(fn)
+        return {
+            "fn": _dotted(fn),
+            "kwargs": {k: _encode_argument(kwargs[k], join(where, k)) for k in sorted(kwargs)},
+        }
+    return dump_rrule(value) if is_rrule(value) else dump_object(value, where)
+
+
+# Closure variables of our factories that hold an argument under another name
+_ARGUMENT_ALIASES = {"between_datetimes": {"start": "low", "end": "high"}}
+
+
+def _factory_arguments(fn: Any) -> Dict[str, Any]:
+    """The arguments a filter/adjustment factory (e.g. `between_times(start, end)`) was
+    called with, read from the function it returned, as Prefect writes them."""
+    if ".<locals>" not in getattr(fn, "__qualname__", "") or not inspect.isfunction(fn):
+        return {}
+    factory_path = fn.__qualname__.split(".<locals>")[0]
+    try:
+        factory = getattr(importlib.import_module(fn.__module__), factory_path)
+        names = list(inspect.signature(factory).parameters)
+    except (AttributeError, ImportError, TypeError, ValueError):
+        return {}
+    nonlocals = inspect.getclosurevars(fn).nonlocals
+    aliases = _ARGUMENT_ALIASES.get(factory_path, {})
+    found = {name: nonlocals.get(aliases.get(name, name), _MISSING) for name in names}
+    return {name: value for name, value in found.items() if value is not _MISSING}
+
+
+_MISSING = object()
+_TAGS = (
+    ("//datetime:", datetime.datetime),
+    ("//time:", datetime.time),
+)
+
+
+def _encode_argument(value: Any, where: str) -> Any:
+    """A factory argument: datetimes, times and timedeltas as Prefect's tagged strings."""
+    for tag, kind in _TAGS:
+        if isinstance(value, kind):
+            return tag + value.isoformat()
+    if isinstance(value, datetime.timedelta):
+        return f"//timedelta:{value.total_seconds()}"
+    return encode(value, where)
+
+
+def _decode_argument(value: Any, where: str) -> Any:
+    if not isinstance(value, str) or not value.startswith("//"):
+        return decode(value, where)
+    tag, _, text = value.partition(":")
+    try:
+        if tag == "//timedelta":
+            return datetime.timedelta(seconds=float(text))
+        if tag == "//time":
+            return datetime.time.fromisoformat(text)
+        if tag == "//datetime":
+            when = datetime.datetime.fromisoformat(text)
+            return when if when.tzinfo else when.replace(tzinfo=datetime.timezone.utc)
+    except ValueError as exc:
+        raise fail(where, f"Not a valid {tag[2:]}: {text!r} ({exc}).") from exc
+    return value
 
 
 def decode(value: Any, where: str, field: str = "", homes: Iterable[str] = ()) -> Any:
@@ -98,10 +169,21 @@ def decode(value: Any, where: str, field: str = "", homes: Iterable[str] = ()) -
         from prefect_compat.utilities.importtools import import_object
 
         fn = import_object(value["fn"])
-        return fn(**value["kwargs"]) if value.get("kwargs") else fn
+        kwargs = value.get("kwargs") or {}
+        return (
+            fn(**{k: _decode_argument(v, join(where, k)) for k, v in kwargs.items()})
+            if kwargs
+            else fn
+        )
     if "type" in value and "__version__" in value:
-        return load_object(value, where, homes)
+        return _load_typed(value, where, homes)
     return {k: decode(v, join(where, k), homes=homes) for k, v in value.items()}
+
+
+def _load_typed(value: Mapping[str, Any], where: str, homes: Iterable[str]) -> Any:
+    if value["type"] in ("rrule", "rruleset"):  # dateutil rules, not classes of ours
+        return load_rrule(value, where)
+    return load_object(value, where, homes)
 
 
 def _datetime(value: Mapping[str, Any], where: str) -> datetime.datetime:
@@ -136,7 +218,15 @@ def _find(name: str, homes: Iterable[str], where: str) -> type:
         cls = getattr(module, name, None)
         if isinstance(cls, type):
             return cls
-    raise fail(join(where, "type"), f"Unsupported value: {name!r} (looked in {', '.join(homes)}).")
+    # name the modules as the user imports them (prefect.*), not by our package name
+    public = ", ".join(dict.fromkeys(_public_module(home) for home in homes))
+    raise fail(join(where, "type"), f"Unsupported value: {name!r} (looked in {public}).")
+
+
+def _public_module(path: str) -> str:
+    if path == "prefect_compat" or path.startswith("prefect_compat."):
+        return "prefect" + path[len("prefect_compat") :]
+    return path
 
 
 def load_object(data: Any, where: str, homes: Iterable[str], cls: type | None = None) -> Any:
@@ -148,6 +238,7 @@ def load_object(data: Any, where: str, homes: Iterable[str], cls: type | None = 
         cls = _find(str(name), homes, where)
     fields = _fields(cls)
     kwargs = {f: decode(data[f], join(where, f), f, homes) for f in fields if f in data}
+    kwargs.update(_no_validation(cls))  # loading never creates directories, as in Prefect
     try:
         obj = cls(**kwargs)
     except (TypeError, ValueError) as exc:

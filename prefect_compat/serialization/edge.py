@@ -60,4 +60,4 @@ class EdgeSchema(Schema):
     def _load(self, data: Any, where: str) -> Any:
         from prefect_compat.core.task import Task
 
-        return load_edge(data, where, lambda slug, _where: Task(name=slug, slug=slug))
+        return load_edge(data, where, lambda slug, _where: Task(slug=slug))

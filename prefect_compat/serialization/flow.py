@@ -12,6 +12,7 @@ from typing import Any, Dict, List, Mapping
 
 from prefect_compat.serialization._objects import _dotted
 from prefect_compat.serialization._schema import (
+    FORMAT_VERSIONS,
     Schema,
     as_mapping,
     check_version,
@@ -93,9 +94,12 @@ def dump_flow(flow: Any, where: str = "") -> Dict[str, Any]:
         ),
         "__version__": version,
     }
-    if getattr(flow, "environment", None) is not None:
+    # 0.13's flows always have the key (null when there is no environment)
+    if version == FORMAT_VERSIONS["0.13"] or getattr(flow, "environment", None) is not None:
         out["environment"] = _dump_optional(
-            flow.environment, "prefect_compat.serialization.environment.EnvironmentSchema", where
+            getattr(flow, "environment", None),
+            "prefect_compat.serialization.environment.EnvironmentSchema",
+            where,
         )
     return out
 
@@ -139,7 +143,28 @@ def load_flow(data: Any, where: str = "") -> Any:
     ]
     if references:
         flow.set_reference_tasks(references)
+    _load_settings(flow, data, where)
     return flow
+
+
+_SETTINGS = {
+    "schedule": "prefect_compat.serialization.schedule.ScheduleSchema",
+    "run_config": "prefect_compat.serialization.run_config.RunConfigSchema",
+    "storage": "prefect_compat.serialization.storage.StorageSchema",
+    "environment": "prefect_compat.serialization.environment.EnvironmentSchema",
+}
+
+
+def _load_settings(flow: Any, data: Mapping[str, Any], where: str) -> None:
+    """The schedule, run config, storage (and 0.13 environment) come back, as in Prefect."""
+    import importlib
+
+    for key, schema_path in _SETTINGS.items():
+        if data.get(key) is None:
+            continue
+        module, _, name = schema_path.rpartition(".")
+        schema = getattr(importlib.import_module(module), name)()
+        setattr(flow, key, schema._load(data[key], join(where, key)))
 
 
 class FlowSchema(Schema):

@@ -7,9 +7,11 @@ conventions. Classes are found in `prefect_compat.schedules`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Dict, Mapping
 
-from prefect_compat.serialization._objects import ObjectSchema
+from prefect_compat.serialization._objects import ObjectSchema, _find, dump_object, load_object
+from prefect_compat.serialization._rrule import dump_rrule, load_rrule
+from prefect_compat.serialization._schema import FORMAT_VERSIONS, format_version
 
 _HOMES = ("prefect_compat.schedules.schedules", "prefect_compat.schedules.clocks", "dateutil.rrule")
 
@@ -30,9 +32,21 @@ __all__ = [
 
 
 class ScheduleSchema(ObjectSchema):
-    """A Schedule (or, 0.13, one of the old schedule classes), tagged with `type`."""
+    """A Schedule (or, 0.13, one of the old schedule classes).
+
+    0.13.19 tags it with its class in `type` (it had several schedule classes); 1.4.1
+    has only `Schedule` and writes no `type`. Either dict loads under either setting.
+    """
 
     homes = _HOMES
+
+    def _dump(self, obj: Any, where: str) -> Dict[str, Any]:
+        return dump_object(obj, where, typed=format_version() == FORMAT_VERSIONS["0.13"])
+
+    def _load(self, data: Any, where: str) -> Any:
+        if isinstance(data, Mapping) and "type" not in data:
+            return load_object(data, where, self.homes, _find("Schedule", self.homes, where))
+        return super()._load(data, where)
 
 
 class ClockSchema(ObjectSchema):
@@ -82,6 +96,18 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+class _RRuleSchema(ObjectSchema):
+    """dateutil rules, written as Prefect writes them (see `_rrule.py`)."""
+
+    kind: str | None = None
+
+    def _dump(self, obj: Any, where: str) -> Dict[str, Any]:
+        return dump_rrule(obj, typed=False)
+
+    def _load(self, data: Any, where: str) -> Any:
+        return load_rrule(data, where, self.kind)
+
+
 class IntervalClockSchema(ObjectSchema):
     homes = _HOMES
     object_class = "IntervalClock"
@@ -102,16 +128,13 @@ class RRuleClockSchema(ObjectSchema):
     object_class = "RRuleClock"
 
 
-class RRuleBaseSchema(ObjectSchema):
-    homes = _HOMES
-    object_class = "rrulebase"
+class RRuleBaseSchema(_RRuleSchema):
+    kind = None
 
 
-class RRuleSchema(ObjectSchema):
-    homes = _HOMES
-    object_class = "rrule"
+class RRuleSchema(_RRuleSchema):
+    kind = "rrule"
 
 
-class RRuleSetSchema(ObjectSchema):
-    homes = _HOMES
-    object_class = "rruleset"
+class RRuleSetSchema(_RRuleSchema):
+    kind = "rruleset"

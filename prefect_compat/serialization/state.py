@@ -11,7 +11,8 @@ type and location, never the value); `_FIELDS` adds each class's own fields. As 
 Prefect, a Mapped state keeps `n_map_states` but neither its result nor its children
 (they load back as `map_states = [None] * n_map_states`), and the base `State` class
 itself cannot be dumped. `__version__` names the Prefect release whose format is
-written (`compat.prefect_version`: 1.4.1, or 0.13.19; the two formats are the same).
+written (`compat.prefect_version`: 1.4.1, or 0.13.19). The two formats differ in one
+point: 0.13.19 writes a state's Result that has no location as `NoResultType`.
 
 Loading is stricter than Prefect's: every field Prefect writes must be present, the
 `type` must be a known state class and `__version__` a Prefect Core 0.x/1.x one;
@@ -25,6 +26,7 @@ from typing import Any, Callable, Dict, Mapping, Tuple
 
 from prefect_compat.engine import state as states
 from prefect_compat.serialization._schema import (
+    FORMAT_VERSIONS,
     Schema,
     as_mapping,
     check_version,
@@ -90,13 +92,18 @@ def _json_or_none(value: Any, where: str) -> Any:
     return load_json_dict(value, where, optional=True)
 
 
+def _load_context(value: Any, where: str) -> Any:
+    # a null context loads as an empty one, as in Prefect
+    return load_json_dict(value, where, optional=True) or {}
+
+
 # field -> (attribute on the state, dump, load, constructor keyword)
 _CODECS: Dict[str, Tuple[str, Dump, Load, str]] = {
     "message": ("message", lambda v, w: dump_str(v), load_str, "message"),
     "context": (
         "context",
         lambda v, w: dump_json(dict(v) if v else {}, w),
-        load_json_dict,
+        _load_context,
         "context",
     ),
     "cached_inputs": ("cached_inputs", dump_results, load_results, "cached_inputs"),
@@ -161,16 +168,32 @@ def _fields_of(cls: type, where: str, action: str) -> Tuple[str, ...]:
     return fields
 
 
+def _unstored_as_no_result(result: Any) -> Any:
+    """0.13.19 writes a state's Result that has no location as `NoResultType`.
+
+    (1.4.1 writes it as it is, `location: null`; cached inputs are written as they are
+    by both.) A 0.13 `SafeResult` has no location and is kept.
+    """
+    from prefect_compat.engine.result.base import NoResult, Result
+
+    if isinstance(result, Result) and getattr(result, "location", "") is None:
+        return NoResult
+    return result
+
+
 def dump_state(state: Any, where: str = "", typed: bool = True) -> Dict[str, Any]:
     """The dict Prefect writes for `state` (see the module docstring)."""
     fields = _fields_of(type(state), where, "dump")
     attrs = state.__dict__
+    version = format_version()
     out: Dict[str, Any] = {}
     for field in fields:
         attr, dump, _, _ = _CODECS[field]
         value = attrs[attr] if attr in attrs else getattr(state, attr)
+        if field == "_result" and version == FORMAT_VERSIONS["0.13"]:
+            value = _unstored_as_no_result(value)
         out[field] = dump(value, join(where, field))
-    out["__version__"] = format_version()
+    out["__version__"] = version
     if typed:
         out["type"] = type(state).__name__
     return out

@@ -8,6 +8,7 @@ dotted path, input and output types); never the task's code. Loading gives a bas
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any, Dict, Mapping
 
 from prefect_compat.serialization._objects import _dotted
@@ -33,8 +34,10 @@ def _type_name(value: Any) -> str:
 
 
 def _seconds(value: Any) -> Any:
-    """A timedelta as Prefect writes it: float seconds (`3.0`)."""
-    return value.total_seconds() if isinstance(value, datetime.timedelta) else value
+    """A timedelta as Prefect writes it: whole seconds, rounded down (`3`; 1.5 s -> 1)."""
+    if isinstance(value, datetime.timedelta):
+        return value // datetime.timedelta(seconds=1)
+    return value
 
 
 def _class_path(obj: Any) -> str:
@@ -99,6 +102,13 @@ def dump_task(task: Any, slug: str | None = None, where: str = "") -> Dict[str, 
     return out
 
 
+def _name(data: Mapping[str, Any], where: str) -> str:
+    name = require(data, "name", where)
+    if not isinstance(name, str):
+        raise fail(join(where, "name"), f"Not a valid string: {name!r:.80}.")
+    return name
+
+
 def load_task(data: Any, where: str = "") -> Any:
     from prefect_compat.core.task import Task
     from prefect_compat.utilities.importtools import import_object
@@ -107,7 +117,7 @@ def load_task(data: Any, where: str = "") -> Any:
     check_version(data, where, required=False)
     if str(data.get("type", "")).endswith(".Parameter"):
         return load_parameter(data, where)
-    kwargs: Dict[str, Any] = {"name": require(data, "name", where), "slug": data.get("slug")}
+    kwargs: Dict[str, Any] = {"name": _name(data, where), "slug": data.get("slug")}
     kwargs["tags"] = data.get("tags") or None
     kwargs["max_retries"] = data.get("max_retries") or 0
     if data.get("retry_delay") is not None:
@@ -132,12 +142,28 @@ def load_task(data: Any, where: str = "") -> Any:
     return Task(**kwargs)
 
 
+def _json_default(param: Any) -> Any:
+    """A Parameter's default, refused (as Prefect refuses it) when JSON cannot hold it."""
+    try:
+        json.dumps(param.default)
+    except (TypeError, ValueError) as exc:
+        raise fail(
+            "default",
+            f"Parameter {param.name!r}: when running with Prefect Cloud/Server, values for "
+            f"`Parameter.default` must be JSON compatible. Unable to serialize "
+            f"`{param.default!r:.80}`. Use a JSON value (str, number, bool, None, list, dict) "
+            "and convert it inside the task.",
+            action="dump",
+        ) from exc
+    return param.default
+
+
 def dump_parameter(param: Any, slug: str | None = None) -> Dict[str, Any]:
     return {
         "name": param.name,
         "slug": slug or param.slug or param.name,
         "tags": sorted(param.tags or ()),
-        "default": param.default,
+        "default": _json_default(param),
         "required": param.required,
         "outputs": "typing.Any",
         "type": _class_path(param),
@@ -149,8 +175,12 @@ def load_parameter(data: Any, where: str = "") -> Any:
     from prefect_compat.core.parameter import Parameter
 
     data = as_mapping(data, where, "a parameter")
-    name = require(data, "name", where)
-    return Parameter(name, default=data.get("default"), required=bool(data.get("required", False)))
+    return Parameter(
+        _name(data, where),
+        default=data.get("default"),
+        required=bool(data.get("required", False)),
+        tags=data.get("tags") or None,
+    )
 
 
 class TaskSchema(TaskMethodsMixin, Schema):
