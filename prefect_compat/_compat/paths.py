@@ -10,7 +10,10 @@ Deleting this module must only break the 0.13 paths (HOUSE_STYLE R13).
 
 from __future__ import annotations
 
+import logging
 import warnings
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 from prefect_compat._compat.era import legacy_013
@@ -94,6 +97,30 @@ class DaskExecutor(_dask.DaskExecutor):
                 cluster_kwargs.setdefault("processes", processes)
         _forward(kwargs, cluster_kwargs, client_kwargs)
         super().__init__(address, cluster_class, cluster_kwargs, adapt_kwargs, client_kwargs, debug)
+
+    @contextmanager
+    def start(self) -> Iterator[None]:
+        """As 1.x's, but under 0.13 connecting or creating the cluster logs nothing (0.13
+        did not name the cluster or its dashboard); warnings and errors still show."""
+        logger = self.logger
+        with ExitStack() as stack:
+            if legacy_013():
+                self.logger = _NoInfo(logger)  # type: ignore[assignment]  # only while starting
+            try:
+                stack.enter_context(super().start())
+            finally:
+                self.logger = logger
+            yield
+
+
+class _NoInfo(logging.LoggerAdapter):
+    """A logger that drops INFO (and DEBUG) records and passes the rest on."""
+
+    def info(self, msg: object, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def debug(self, msg: object, *args: Any, **kwargs: Any) -> None:
+        pass
 
 
 def _forward(kwargs: dict, cluster_kwargs: dict | None, client_kwargs: dict) -> None:

@@ -130,12 +130,13 @@ class Environment:
                 self.on_exit()
 
     def serialize(self) -> dict:
-        """A plain dict like 0.13's: labels, metadata, a few fields, type and our version."""
-        from prefect_compat import __version__
+        """A plain dict like 0.13's: labels, metadata, a few fields, type and the version
+        of the Prefect release `compat.prefect_version` picks (0.13.19 or 1.4.1)."""
+        from prefect_compat.serialization._schema import format_version
 
         data: dict[str, Any] = {"labels": sorted(self.labels), "metadata": self.metadata}
         data.update({name: getattr(self, name) for name in self._serialized})
-        data["__version__"] = __version__
+        data["__version__"] = format_version()
         data["type"] = type(self).__name__
         return data
 

@@ -10,7 +10,6 @@ import socket
 
 import pytest
 
-import prefect_compat
 from prefect_compat import Flow, task
 from prefect_compat import environments as E
 from prefect_compat import storage as st
@@ -29,7 +28,7 @@ def test_environment_attributes_repr_and_serialize():
     assert env.serialize() == {
         "labels": ["a"],
         "metadata": {"m": 1},
-        "__version__": prefect_compat.__version__,
+        "__version__": "1.4.1",  # the default compat.prefect_version
         "type": "LocalEnvironment",
     }
     assert repr(E.Environment()) == "<Environment: Environment>"

@@ -4,10 +4,10 @@
 to `prefect.executors` (see `_compat/paths.py`). No dask import happens here.
 """
 
-from prefect_compat._attrs import lazy_submodules
+from prefect_compat._attrs import lazy_submodules as _lazy_submodules
 from prefect_compat._compat.paths import DaskExecutor, LocalDaskExecutor, LocalExecutor
 from prefect_compat.executors.base import Executor
 
 __all__ = ["DaskExecutor", "Executor", "LocalDaskExecutor", "LocalExecutor"]
 
-__getattr__, __dir__ = lazy_submodules(__name__, ("base", "dask", "local"))
+__getattr__, __dir__ = _lazy_submodules(__name__, ("base", "dask", "local"))
