@@ -158,6 +158,8 @@ def call_runner_target_handlers(fr: FlowRun, old: State, new: State) -> State:
 
 
 def handle_state_change(fr: FlowRun, old: State, new: State) -> State:
+    """The flow's handlers, then the runner's. As in Prefect, a state signal a handler
+    raises gives its state, and any other error ends the run Failed, naming it."""
     runner = fr.hooks.runner
     fr.hooks.logger.debug(
         "Flow '%s': Handling state change from %s to %s",
@@ -165,14 +167,27 @@ def handle_state_change(fr: FlowRun, old: State, new: State) -> State:
         type(old).__name__,
         type(new).__name__,
     )
-    if "call_runner_target_handlers" in fr.hooks.names:
-        new = runner.call_runner_target_handlers(old, new)
-    else:
-        new = call_runner_target_handlers(fr, old, new)
-    for handler in runner.state_handlers:
-        replaced = handler(runner, old, new)
-        if replaced is not None:
-            new = replaced
+    try:
+        if "call_runner_target_handlers" in fr.hooks.names:
+            new = runner.call_runner_target_handlers(old, new)
+        else:
+            new = call_runner_target_handlers(fr, old, new)
+        for handler in runner.state_handlers:
+            replaced = handler(runner, old, new)
+            if replaced is not None:
+                new = replaced
+    except (signals.PAUSE, signals.ENDRUN):
+        raise
+    except signals.PrefectStateSignal as sig:
+        if _context.get("raise_on_exception"):
+            raise
+        return sig.state
+    except Exception as exc:  # noqa: BLE001 - user handler code: the run ends Failed
+        if _context.get("raise_on_exception"):
+            raise
+        message = f"Unexpected error while calling state handlers: {exc!r}"
+        fr.hooks.logger.exception(message)
+        raise signals.ENDRUN(Failed(message, result=exc)) from exc
     return new
 
 

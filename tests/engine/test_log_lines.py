@@ -346,3 +346,25 @@ def test_debug_lines_as_prefect_writes_them(caplog):
     caplog.clear()
     _, info = _run(flow, caplog)
     assert not [line for line in info if line[0] == "DEBUG"]
+
+
+def test_a_flow_state_handler_that_raises_fails_the_run_and_flow_run_returns(caplog):
+    """1.4.1 and 0.13.19: Failed("Unexpected error while calling state handlers: ..."),
+    logged on prefect.FlowRunner; flow.run() returns it instead of raising."""
+
+    def broken(flow, old, new):
+        raise ValueError("flow handler")
+
+    with Flow("fh", state_handlers=[broken]) as flow:
+        succeeds()
+    state, lines = _run(flow, caplog)
+    assert type(state).__name__ == "Failed"
+    assert (
+        state.message == "Unexpected error while calling state handlers: ValueError('flow handler')"
+    )
+    assert isinstance(state.result, ValueError)
+    errors = [(name, msg) for level, name, msg in lines if level == "ERROR"]
+    assert errors == [
+        ("prefect.FlowRunner", state.message),
+        ("prefect.fh", "Unexpected error occured in FlowRunner: ValueError('flow handler')"),
+    ]
