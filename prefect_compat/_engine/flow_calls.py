@@ -28,7 +28,7 @@ import time
 from typing import Any
 
 from prefect_compat import _context
-from prefect_compat._engine import flow_run, persistence, v2_lines
+from prefect_compat._engine import observers, persistence, v2_lines
 from prefect_compat._engine.call_steps import run_coroutine
 from prefect_compat._engine.timeouts import call_with_timeout
 from prefect_compat.exceptions import ParameterBindError, TaskTimeoutSignal, UpstreamTaskError
@@ -180,7 +180,7 @@ def _stamped(context: FlowRunContext, state: State) -> State:
 
 def _tell_watchers(flow: Any, parent: Any, state: State) -> None:
     if parent is None:
-        for watcher in list(flow_run.V2_WATCHERS):
+        for watcher in list(observers.V2_WATCHERS):
             watcher(flow, state)
 
 

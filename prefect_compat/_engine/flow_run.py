@@ -30,7 +30,6 @@ import time
 import uuid
 import warnings
 from contextlib import AbstractContextManager, nullcontext
-from contextvars import ContextVar
 from datetime import datetime, timezone
 from typing import Any, Callable, NamedTuple
 
@@ -48,6 +47,7 @@ from prefect_compat._engine.flow_state import (
 )
 from prefect_compat._engine.graph import compile_graph
 from prefect_compat._engine.loop import run_pass
+from prefect_compat._engine.observers import OBSERVERS, observed
 from prefect_compat._engine.remote import submitter
 from prefect_compat.engine import get_default_executor_class, signals
 from prefect_compat.engine.state import Failed, Pending, Running, Scheduled, State, Success
@@ -57,7 +57,6 @@ from prefect_compat.utilities.logging import flush_handlers
 __all__ = [
     "FlowHooks",
     "FlowRun",
-    "add_observer",
     "resolve_executor",
     "run_flow",
     "run_task",
@@ -420,52 +419,22 @@ def _one_pass(fr: FlowRun, state: State | None, options: dict[str, Any]) -> Stat
     return state  # type: ignore[return-value]
 
 
-# -- observers ----------------------------------------------------------------------------
-
-Observer = Callable[[Any, Any, dict[str, Any]], Callable[[State], None] | None]
-_OBSERVERS: list[Observer] = []
-_observed: ContextVar[bool] = ContextVar("prefect_compat.run_observed", default=False)
-
-
-def add_observer(observer: Observer) -> Callable[[], None]:
-    """Watch every flow run from now on; returns the function that stops watching.
-
-    `observer(flow, runner, options)` is called when a run starts (whatever runner
-    class runs it, `flow.run()` or `FlowRunner(flow).run()`); it may change the run's
-    `options` (`parameters`, `task_runner_state_handlers`) and may return a callable
-    that receives the run's final state. A run started inside an observed run (a
-    runner subclass's `run` calling `super().run`) is part of it, not a new one.
-    This is how `prefect-compat run` sees the flows a script runs.
-    """
-    _OBSERVERS.append(observer)
-    return lambda: _OBSERVERS.remove(observer)
-
-
-# Watchers of Prefect 2.x flow calls that are not subflows: `watcher(flow, final_state)`.
-V2_WATCHERS: list[Callable[[Any, Any], None]] = []
-
-
-def watch_v2_flows(watcher: Callable[[Any, Any], None]) -> Callable[[], None]:
-    """Hear the final state of every 2.x flow call that is not a subflow (`@flow`
-    functions run by a script); returns the function that stops it. `prefect-compat
-    run` counts them as flow runs of the script."""
-    V2_WATCHERS.append(watcher)
-    return lambda: V2_WATCHERS.remove(watcher)
+# -- observers (the registry is `_engine/observers.py`) ------------------------------------
 
 
 def _run_observed(
     flow: Any, found: FlowHooks, until_finished: bool, resumed: Any, options: Any
 ) -> State:
-    token = _observed.set(True)
+    token = observed.set(True)
     try:
-        finish = [observer(flow, found.runner, options) for observer in list(_OBSERVERS)]
+        finish = [observer(flow, found.runner, options) for observer in list(OBSERVERS)]
         state = run_flow(flow, found, until_finished, resumed, **options)
         for done in finish:
             if done is not None:
                 done(state)
         return state
     finally:
-        _observed.reset(token)
+        observed.reset(token)
 
 
 def run_flow(
@@ -477,7 +446,7 @@ def run_flow(
     return_tasks, parameters, task_runner_state_handlers, executor, context,
     task_contexts). `resumed`: the run journal's plan when `flow.run(resume=...)`.
     """
-    if _OBSERVERS and not _observed.get():
+    if OBSERVERS and not observed.get():
         return _run_observed(flow, found, until_finished, resumed, options)
     fr = FlowRun(flow, found, resolve_executor(flow, options.get("executor")))
     options["executor"] = fr.executor

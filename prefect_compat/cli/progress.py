@@ -1,7 +1,7 @@
 """Watch the flow runs of a `prefect-compat run`: live counts while running, a summary after.
 
 How runs are observed: the `Session` registers itself with the engine's one entry
-(`_engine/flow_run.add_observer`), so every flow run the script starts, through
+(`_engine/observers.add_observer`), so every flow run the script starts, through
 `flow.run()` or a FlowRunner of any class, reaches `Session.observe` before its first
 task. It registers a `RunRecord` per runner (one per `flow.run()`, all passes for
 retries included), adds a `TransitionCounter` to the runner-level task state
@@ -28,7 +28,7 @@ import threading
 import time
 from typing import Any, Iterable
 
-from prefect_compat._engine.flow_run import add_observer, watch_v2_flows
+from prefect_compat._engine.observers import add_observer, watch_v2_flows
 from prefect_compat.engine.state import Failed, Looped, Mapped, Running, State
 from prefect_compat.utilities.logging import get_logger
 

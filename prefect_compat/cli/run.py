@@ -9,7 +9,7 @@ script as `__main__`; if it ran no flow, run the
 one it defines (or `--flow NAME`) with the `--param` values; print a summary per flow
 run. Exit 0 when every flow run succeeded, 1 when one did not (or the script raised),
 2 for usage errors. Prefect 2.x `@flow` calls the script makes count as its flow runs
-(`flow_run.watch_v2_flows`; they print their own 2.x lines, no summary), and a `@flow`
+(`observers.watch_v2_flows`; they print their own 2.x lines, no summary), and a `@flow`
 it only defines is called with the `--param` values as arguments.
 
 `--result-dir DIR` gives every flow that has no `result` of its own a flow-level
