@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
+
+from tests.fixtures.fresh import fresh_python
 
 HEAVY = (
     "boto3",
@@ -27,31 +26,10 @@ PROBE = (
 
 
 def test_import_loads_no_heavy_optional_modules(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT__")}
-    proc = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        env=env,
-        cwd=str(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout) == []
+    assert json.loads(fresh_python(PROBE, tmp_path)[-1]) == []
 
 
 def test_the_probe_detects_a_heavy_import(tmp_path):
     """The guard can fail: a heavy module present in `sys.modules` shows up in the list."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT__")}
-    proc = subprocess.run(
-        [sys.executable, "-c", "import sys; sys.modules['rich'] = sys; " + PROBE],
-        env=env,
-        cwd=str(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout) == ["rich"]
+    code = "import sys; sys.modules['rich'] = sys; " + PROBE
+    assert json.loads(fresh_python(code, tmp_path)[-1]) == ["rich"]

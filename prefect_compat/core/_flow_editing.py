@@ -13,9 +13,10 @@ from typing import Any
 
 from prefect_compat.core.edge import check_key
 from prefect_compat.core.task import Task
+from prefect_compat.tasks.core.constants import Constant
 from prefect_compat.utilities.collections import OrderedSet
 from prefect_compat.utilities.edges import strip_annotations
-from prefect_compat.utilities.tasks import as_task, collection_task
+from prefect_compat.utilities.tasks import _mappable_task, as_task, collection_task
 
 __all__ = [
     "chain",
@@ -30,8 +31,6 @@ __all__ = [
 
 def is_constant_input(edge: Any) -> bool:
     """Whether `edge` feeds a plain Constant's value to an argument (so it is a constant)."""
-    from prefect_compat.tasks.core.constants import Constant
-
     return (
         edge.key is not None
         and not edge.mapped
@@ -65,8 +64,6 @@ def set_dependencies(  # noqa: PLR0913, PLR0917 - Flow.set_dependencies's argume
         value, is_mapped, flat = strip_annotations(raw, mapped)
         source = value if isinstance(value, Task) else collection_task(value, flow)
         if source is None and is_mapped:
-            from prefect_compat.utilities.tasks import _mappable_task
-
             source = _mappable_task(value, flow)
         if source is None:
             check_key(key, task)

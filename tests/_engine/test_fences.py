@@ -8,10 +8,9 @@ run without result handlers or remote results must not import the 0.10/0.13 laye
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import textwrap
+
+from tests.fixtures.fresh import fresh_python
 
 FENCED = (
     "prefect_compat._compat",
@@ -77,19 +76,8 @@ def loaded_after(script: str, tmp_path) -> list[str]:
             "print(json.dumps(sorted(m for m in sys.modules if m.startswith(fenced))))",
         ]
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT__")}
-    env["PREFECT__HOME_DIR"] = str(tmp_path / "home")  # its run journal too
-    proc = subprocess.run(
-        [sys.executable, "-c", program],
-        env=env,
-        cwd=str(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    lines = fresh_python(program, tmp_path, PREFECT__HOME_DIR=str(tmp_path / "home"))
+    return json.loads(lines[-1])  # type: ignore[no-any-return]
 
 
 def test_a_plain_run_imports_no_legacy_layer_backend_or_dask(tmp_path):

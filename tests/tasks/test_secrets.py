@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
 import prefect_compat
@@ -14,6 +10,7 @@ from prefect_compat.engine.results import LocalResult
 from prefect_compat.engine.results.secret_result import SecretResult
 from prefect_compat.engine.serializers import JSONSerializer
 from prefect_compat.tasks.secrets import EnvVarSecret, PrefectSecret, Secret, SecretBase
+from tests.fixtures.fresh import fresh_python
 
 # -- PrefectSecret ----------------------------------------------------------------------------
 
@@ -114,19 +111,8 @@ def test_secrets_from_the_environment_reach_prefect_secret(tmp_path):
         "value = PrefectSecret('MY_Key').run()\n"
         "print(isinstance(value, dict), json.dumps(value))"
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT__")}
-    env["PREFECT__CONTEXT__SECRETS__MY_Key"] = '{"user": "u"}'
-    proc = subprocess.run(
-        [sys.executable, "-c", code],
-        env=env,
-        cwd=str(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == 'True {"user": "u"}'
+    secret = {"PREFECT__CONTEXT__SECRETS__MY_Key": '{"user": "u"}'}
+    assert fresh_python(code, tmp_path, **secret) == ['True {"user": "u"}']
 
 
 # -- EnvVarSecret ---------------------------------------------------------------------------
