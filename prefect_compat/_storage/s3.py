@@ -209,12 +209,33 @@ class S3Storage:
         return key
 
     def exists(self, key: str) -> bool:
+        """Whether `key` is stored (a HEAD request). A HEAD answer has no body, so its 404
+        cannot tell a missing key from a missing bucket: only then is the bucket looked
+        up too, and a missing bucket is an error, as in Prefect, not False."""
         try:
             with self._translated("check", self._check(key)):
                 self.client.head_object(Bucket=self.bucket, Key=key)
         except NotFound:
+            self._check_bucket(key)
             return False
+        self.__dict__["_bucket_seen"] = True
         return True
+
+    def _check_bucket(self, key: str) -> None:
+        """StorageError naming the bucket if it does not exist (or cannot be reached).
+        Asked once per storage: copies of a Result share it, so the misses of a whole
+        mapped run cost one extra request in all."""
+        if self.__dict__.get("_bucket_seen"):
+            return
+        try:
+            with self._translated("check", key):
+                self.client.head_bucket(Bucket=self.bucket)
+        except NotFound as exc:
+            raise StorageError(
+                f"Cannot check {self._where(key)}: the bucket {self.bucket!r} does not "
+                "exist (NoSuchBucket). Create it, or fix the bucket name."
+            ) from exc
+        self.__dict__["_bucket_seen"] = True
 
     def delete(self, key: str) -> None:
         """Delete `key`; NotFound if absent (S3's DELETE itself succeeds on missing keys)."""

@@ -107,6 +107,22 @@ class TestS3Storage(StorageContract):
         assert storage.exists("absent.bin") is False
         assert operations == ["HeadObject", "HeadObject"]
 
+    def test_a_miss_asks_for_the_bucket_once_per_storage(self, storage, s3_operations):
+        operations = s3_operations(storage.client)
+        assert storage.exists("absent-1.bin") is False
+        assert storage.exists("absent-2.bin") is False
+        assert operations == ["HeadObject", "HeadBucket", "HeadObject"]
+
+    def test_exists_in_a_missing_bucket_is_an_error_naming_it(self, s3_server, s3_bucket):
+        """Prefect's S3Result.exists raises NoSuchBucket; a False would send the run on to
+        compute the task and fail only at the write."""
+        storage = S3Storage("no-such-bucket-here", boto3_kwargs={"endpoint_url": s3_server})
+        with pytest.raises(StorageError, match="NoSuchBucket") as info:
+            storage.exists("k.bin")
+        assert not isinstance(info.value, NotFound)
+        assert "bucket 'no-such-bucket-here' does not exist" in str(info.value)
+        assert "'k.bin'" in str(info.value)
+
     def test_upload_options_are_put_object_arguments(self, s3_server, s3_bucket, s3_admin):
         options = {"ContentType": "application/x-prefect", "Metadata": {"flow": "etl"}}
         storage = S3Storage(s3_bucket, {"endpoint_url": s3_server}, upload_options=options)
