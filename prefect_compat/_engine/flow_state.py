@@ -82,22 +82,21 @@ def resume_paused(states: dict[Any, State]) -> bool:
 
 
 def merge_caches(states: dict[Any, State]) -> None:
+    """After a run, `context.caches[cache_key or name]` holds, for every task of the run,
+    its earlier candidates plus this run's Cached states, less those that have expired
+    or never expire (as in Prefect, a task that cached nothing gets an empty list)."""
     caches = _context.get("caches")
     if caches is None:
         return
     now = datetime.now(timezone.utc)
     for task, state in states.items():
         found = list(state.map_states) if isinstance(state, Mapped) else [state]
-        cached = [s for s in found if isinstance(s, Cached)]
-        if not cached:
-            continue
         key = task.cache_key or task.name
-        keep = [
+        caches[key] = [
             s
-            for s in caches.get(key, [])
-            if s.cached_result_expiration is None or s.cached_result_expiration > now
+            for s in [*caches.get(key, ()), *(s for s in found if isinstance(s, Cached))]
+            if s.cached_result_expiration and s.cached_result_expiration > now
         ]
-        caches[key] = keep + cached
 
 
 def _run_date(frame: dict[str, Any], now: datetime) -> datetime:

@@ -165,6 +165,32 @@ def test_expired_cache_reruns():
     assert isinstance(state.result[t], Success)
 
 
+def test_context_caches_after_a_run_hold_every_task_and_only_fresh_states():
+    """As Prefect 1.4.1 leaves them: a key per task (an empty list for tasks that cached
+    nothing, Parameters included), Cached states that never expire or have expired
+    dropped."""
+    from prefect_compat import Parameter
+    from prefect_compat.engine.state import Cached
+
+    @task(cache_for=datetime.timedelta(minutes=5))
+    def add(x):
+        return x + 1
+
+    with Flow("caches") as flow:
+        p = Parameter("p", default=1)
+        add(p)
+
+    never = Cached(result=5)  # no expiration: Prefect drops it at the merge
+    stale = Cached(result=6, cached_result_expiration=datetime.datetime(2000, 1, 1))
+    with prefect_compat.context(caches={"add": [stale], "other": [never]}):
+        flow.run()
+        caches = prefect_compat.context.caches
+        assert sorted(caches) == ["add", "other", "p"]
+        assert caches["p"] == []
+        assert [s.result for s in caches["add"]] == [2]
+        assert caches["other"] == [never]  # not in this flow: untouched
+
+
 def test_manual_only_pauses_and_resumes_after_prompt(monkeypatch):
     from prefect_compat.engine.flow_runner import FlowRunner
     from prefect_compat.engine.state import Paused
