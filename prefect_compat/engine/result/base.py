@@ -235,7 +235,19 @@ class NoResultType(Result):
     """The type of `NoResult`: a state that carries no result at all.
 
     Distinct from `Result(value=None)`, which is a result whose value is None.
+    Under `compat.prefect_version = "0.13"` it prints as 0.13's did (`NoResult`,
+    `<No result>`); 1.x prints it as any other Result.
     """
+
+    def __repr__(self) -> str:
+        from prefect_compat._compat.era import legacy_013
+
+        return "<No result>" if legacy_013() else super().__repr__()
+
+    def __str__(self) -> str:
+        from prefect_compat._compat.era import legacy_013
+
+        return "NoResult" if legacy_013() else super().__repr__()
 
 
 NoResult = NoResultType()

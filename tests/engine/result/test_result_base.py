@@ -147,3 +147,14 @@ def test_results_pickle_including_callable_locations():
 
     formatted = cloudpickle.loads(cloudpickle.dumps(Result(location=lambda **kw: "f")))
     assert formatted.format().location == "f"
+
+
+def test_no_result_prints_as_the_era_asked_for():
+    """1.4.1 prints NoResult as any Result; 0.13.19 as `NoResult` / `<No result>`."""
+    from prefect_compat.engine.state import Success
+    from prefect_compat.utilities.configuration import set_temporary_config
+
+    assert (str(NoResult), repr(NoResult)) == ("<NoResultType: None>",) * 2
+    with set_temporary_config({"compat.prefect_version": "0.13"}):
+        assert (str(NoResult), repr(NoResult)) == ("NoResult", "<No result>")
+        assert repr(Success()._result) == "<No result>"
