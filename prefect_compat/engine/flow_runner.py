@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from typing import Any, Iterable, Iterator, NamedTuple
 
 from prefect_compat import context as prefect_context
-from prefect_compat._engine import flow_run, hooks
+from prefect_compat._engine import flow_run, flow_steps, hooks
 from prefect_compat._engine.flow_run import FlowHooks, FlowRun
 from prefect_compat._engine.mapping import gathered
 from prefect_compat.engine import get_default_task_runner_class
@@ -107,7 +107,7 @@ class FlowRunner(Runner):
     # -- the steps of a pass, callable one by one ----------------------------------------
     def call_runner_target_handlers(self, old_state: State, new_state: State) -> State:
         """The flow's own state handlers, then its `on_failure` on a failed state."""
-        return flow_run.call_runner_target_handlers(self._flow_run(), old_state, new_state)
+        return flow_steps.call_runner_target_handlers(self._flow_run(), old_state, new_state)
 
     def initialize_run(  # type: ignore[override]  # noqa: PLR0913 - Prefect's signature
         self,
@@ -124,7 +124,7 @@ class FlowRunner(Runner):
         task_states = {} if task_states is None else task_states
         context = {} if context is None else context
         task_contexts = {} if task_contexts is None else task_contexts
-        found = flow_run.initialize_run(
+        found = flow_steps.initialize_run(
             self._flow_run(), state, task_states, context, task_contexts, parameters or {}
         )
         slugs = self.flow.slugs
@@ -134,13 +134,13 @@ class FlowRunner(Runner):
         return FlowRunnerInitializeResult(*found)
 
     def check_flow_is_pending_or_running(self, state: State) -> State:
-        return flow_run.check_flow_is_pending_or_running(self._flow_run(), state)
+        return flow_steps.check_flow_is_pending_or_running(self._flow_run(), state)
 
     def check_flow_reached_start_time(self, state: State) -> State:
-        return flow_run.check_flow_reached_start_time(self._flow_run(), state)
+        return flow_steps.check_flow_reached_start_time(self._flow_run(), state)
 
     def set_flow_to_running(self, state: State) -> State:
-        return flow_run.set_flow_to_running(self._flow_run(), state)
+        return flow_steps.set_flow_to_running(self._flow_run(), state)
 
     def get_flow_run_state(  # noqa: PLR0913 - Prefect's signature
         self,
@@ -152,7 +152,7 @@ class FlowRunner(Runner):
         executor: Any,
     ) -> State:
         """Run the unfinished tasks once with `executor`; the flow's state after that."""
-        return flow_run.get_flow_run_state(
+        return flow_steps.get_flow_run_state(
             self._flow_run(executor),
             state,
             task_states=task_states,
@@ -178,7 +178,7 @@ class FlowRunner(Runner):
         terminal_states: set,
     ) -> State:
         """Running while terminal tasks are unfinished; else judged by reference tasks."""
-        return flow_run.determine_final_state(
+        return flow_steps.determine_final_state(
             self._flow_run(), state, key_states, return_states, terminal_states
         )
 
