@@ -5,7 +5,7 @@ lines are the 1.x runners'): `prefect.engine` announces a flow run, `prefect.flo
 the task runs it creates and how it ends, `prefect.task_runs` how each task run ends
 and what it raised. Each record carries the run's name (`flow_run_name` or
 `task_run_name`), and the `prefect` handler prints them in 2.x's console format
-(`utilities/logging.py`), e.g. (the first line cut short here)
+(`utilities/_log_lines.py`), e.g. (the first line cut short here)
 
     03:21:13.210 | INFO    | Flow run 'bouncy-chowchow' - Executing 'my_task-20c6ece6-0' ...
     03:21:13.270 | INFO    | Task run 'my_task-20c6ece6-0' - Finished in state Completed()

@@ -25,7 +25,7 @@ from typing import Any, Dict, List, cast
 from prefect_compat import _context
 from prefect_compat.engine import _state_support
 from prefect_compat.engine._state_support import _public, _utc
-from prefect_compat.engine.result.base import NoResult, Result
+from prefect_compat.engine.result.base import NoResult, Result, ResultInterface
 
 __all__ = [
     "Cached",
@@ -75,8 +75,8 @@ class State:
         # Inlined (no helper call): this runs for every state the engine creates.
         if result is None:
             self._result = NoResult
-        elif isinstance(result, Result):
-            self._result = result
+        elif isinstance(result, ResultInterface):  # a Result, or 0.13's SafeResult
+            self._result = result  # type: ignore[assignment]
         else:
             self._result = Result(result)
         self.context = {} if context is None else context
@@ -93,7 +93,8 @@ class State:
     @result.setter
     def result(self, value: Any) -> None:
         # Unlike the constructor, assigning None stores Result(None) (as Prefect 1.x does).
-        self._result = value if isinstance(value, Result) else Result(value)
+        # a 0.13 SafeResult is kept as it is, as 0.13 keeps it
+        self._result = value if isinstance(value, ResultInterface) else Result(value)  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         if self.message is None:

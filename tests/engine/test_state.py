@@ -417,3 +417,14 @@ def test_states_holding_dataframe_like_results_compare_element_wise():
     """As in 1.4.1, where `Success(result=df) == Success(result=df)` gives a frame."""
     compared = S.Success(result=_Frame()) == S.Success(result=_Frame())
     assert isinstance(compared, _Ambiguous)
+
+
+def test_a_safe_result_is_kept_as_the_state_result_as_0_13_keeps_it():
+    from prefect_compat.engine.result.base import SafeResult
+
+    safe = SafeResult("s3://bucket/key", result_handler=None)
+    for state in (S.Success(result=safe), S.Success()):
+        if state.result is None:
+            state.result = safe
+        assert state._result is safe
+        assert state.result == "s3://bucket/key"
