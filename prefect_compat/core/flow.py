@@ -28,8 +28,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Callable
 
 from prefect_compat import _context
-from prefect_compat._engine.graph import FlowCycleError, compile_graph
-from prefect_compat.core import _flow_editing
+from prefect_compat.core import _flow_editing, _flow_queries
 from prefect_compat.core._flow_index import (
     GraphIndex,
     ParameterDetails,
@@ -276,24 +275,13 @@ class Flow:
         if validate is None:
             validate = eager_validation()
         if key is not None:
-            _flow_editing.check_key_free(self, downstream_task, key, upstream_task)
-            if validate and not downstream_task._spec().accepts(key):
-                raise TypeError(
-                    f"Task {downstream_task.name!r}: run() got an unexpected keyword argument "
-                    f"{key!r} (edge from {upstream_task!r})"
-                )
+            _flow_queries.check_input_key(self, downstream_task, key, upstream_task, validate)
         added = [t for t in dict.fromkeys((upstream_task, downstream_task)) if t not in self.tasks]
         for task in added:
             self.add_task(task)
         self._insert_edge(edge)
         if validate:
-            try:
-                compile_graph(self)
-            except FlowCycleError:
-                self._delete_edge(edge)
-                for task in added:
-                    self._delete_task(task)
-                raise
+            _flow_queries.compile_or_take_back(self, edge, added)
         return edge
 
     def _edge_ends(self, upstream: Any, downstream: Any) -> tuple[Task, Task]:
@@ -436,13 +424,7 @@ class Flow:
         """
         if self._reference_tasks:
             return self._reference_tasks.copy()
-        self._sync()
-        return OrderedSet(
-            t
-            for t in self.tasks
-            if not t._exclude_from_terminal
-            and all(e.downstream_task._resource_cleanup for e in self._index.downstream[t])
-        )
+        return _flow_queries.default_reference_tasks(self)
 
     def parameters(self) -> OrderedSet[Parameter]:
         """The flow's Parameter tasks."""
@@ -457,44 +439,18 @@ class Flow:
         task_type: type | None = None,
     ) -> list[Task]:
         """Tasks matching every given filter (`tags`: the task has all of them)."""
-        wanted_tags = set(tags) if tags else set()
-        return [
-            t
-            for t in self.tasks
-            if (name is None or t.name == name)
-            and (slug is None or t.slug == slug)
-            and wanted_tags <= t.tags
-            and (task_type is None or isinstance(t, task_type))
-        ]
+        return _flow_queries.get_tasks(self, name, slug, tags, task_type)
 
     def sorted_tasks(self, root_tasks: Iterable[Task] | None = None) -> tuple[Task, ...]:
         """Tasks in run order; with `root_tasks`, only those and everything downstream.
 
         An empty `root_tasks` means all tasks; a root task not in the flow: ValueError.
         """
-        order = compile_graph(self).order
-        roots = list(root_tasks or ())
-        if not roots:
-            return order  # type: ignore[no-any-return]
-        for task in roots:
-            self._check_member(task)
-        reached: set[Task] = set()
-        stack = roots
-        while stack:
-            task = stack.pop()
-            if task not in reached:
-                reached.add(task)
-                stack.extend(e.downstream_task for e in self._index.downstream[task])
-        return tuple(t for t in order if t in reached)
+        return _flow_queries.sorted_tasks(self, root_tasks)
 
     def validate(self) -> None:
         """Raise ValueError for a cycle (naming its tasks), stray edges or reference tasks."""
-        self._sync()
-        if any(t not in self.tasks for t in self._reference_tasks):
-            raise ValueError("Some reference tasks are not contained in this flow.")
-        if any(not e.tasks <= self.tasks for e in self.edges):
-            raise ValueError("Some edges refer to tasks not contained in this flow.")
-        compile_graph(self)
+        _flow_queries.validate(self)
 
     def visualize(
         self,
