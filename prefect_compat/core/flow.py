@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Callable
 
-from prefect_compat.core import _flow_building, _flow_editing, _flow_queries
+from prefect_compat.core import _flow_building, _flow_editing, _flow_persistence, _flow_queries
 from prefect_compat.core._flow_index import (
     GraphIndex,
     ParameterDetails,
@@ -426,27 +426,19 @@ class Flow:
 
     def serialize(self, build: bool = False) -> dict[str, Any]:
         """The flow as `FlowSchema` writes it (after `validate()`); `build` builds storage."""
-        from prefect_compat.core import _flow_persistence
-
         return _flow_persistence.serialize(self, build)
 
     def serialized_hash(self, build: bool = False) -> str:
         """A SHA-256 hex digest of `serialize(build)`: the same for the same structure."""
-        from prefect_compat.core import _flow_persistence
-
         return _flow_persistence.serialized_hash(self, build)
 
     def save(self, fpath: str | None = None) -> str:
         """Pickle the flow to `fpath` (default `<home_dir>/flows/<slug>.prefect`); the path."""
-        from prefect_compat.core import _flow_persistence
-
         return _flow_persistence.save(self, fpath)
 
     @staticmethod
     def load(fpath: str) -> Flow:
         """The flow saved at `fpath` by `Flow.save`."""
-        from prefect_compat.core import _flow_persistence
-
         return _flow_persistence.load(fpath)  # type: ignore[no-any-return]
 
     def register(  # noqa: PLR0913, PLR0917 - Prefect's public signature
