@@ -27,6 +27,7 @@ __all__ = [
     "not_",
     "pipe",
     "reflected_pair",
+    "resolve_annotations",
     "run_after",
     "run_before",
 ]
@@ -47,6 +48,12 @@ def _named(name: str, doc: str | None = None) -> Callable[[_Method], _Method]:
         return fn
 
     return rename
+
+
+def resolve_annotations(task_class: type) -> None:
+    """Let `typing.get_type_hints` resolve the "Task" in these functions' annotations, as it
+    did when they were written in `core/task.py` (which calls this once Task exists)."""
+    globals()["Task"] = task_class
 
 
 def binary(operator: str, name: str, doc: str | None = None) -> Callable[[Any, Any], Task]:

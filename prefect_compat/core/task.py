@@ -454,3 +454,4 @@ def _imperative_flow(flow: Any) -> Any:
 
 
 Task._run_spec = RunSpec.of(Task.run, "Task.run", drop_self=True)
+_task_operators.resolve_annotations(Task)
