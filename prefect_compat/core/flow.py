@@ -12,24 +12,19 @@ every change of tasks, edges, constants or reference tasks, including changes ma
 straight to `flow.tasks` / `flow.edges` (their own change counters are part of it;
 the index is rebuilt when such an outside change is noticed).
 
-Inside `with Flow(...)`, new tasks are reported to an open `case` or resource
-manager block through the context keys "case" and "resource"
-(`block.add_task(task, flow)`), and tasks instantiated in the block but never
-added to the flow are reported by a warning when the block ends.
+The `with Flow(...)` block (reporting new tasks to an open `case` or resource block,
+warning of tasks never added) and the constructor's checks are in `_flow_building.py`;
+queries beyond an index lookup, and the checks of `validate()`, in `_flow_queries.py`.
 """
 
 from __future__ import annotations
 
-import inspect
 import itertools
-import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Callable
 
-from prefect_compat import _context
-from prefect_compat._engine.graph import FlowCycleError, compile_graph
-from prefect_compat.core import _flow_editing
+from prefect_compat.core import _flow_building, _flow_editing, _flow_persistence, _flow_queries
 from prefect_compat.core._flow_index import (
     GraphIndex,
     ParameterDetails,
@@ -41,7 +36,6 @@ from prefect_compat.core._task_settings import state_handler_list
 from prefect_compat.core.edge import Edge
 from prefect_compat.core.parameter import Parameter
 from prefect_compat.core.task import Task
-from prefect_compat.tasks.core.constants import Constant
 from prefect_compat.utilities.collections import OrderedSet
 from prefect_compat.utilities.logging import get_logger
 from prefect_compat.utilities.tasks import as_task
@@ -50,24 +44,6 @@ __all__ = ["Flow", "ParameterDetails", "cache"]
 
 
 _SERIALS = itertools.count(1)
-_BLOCK_HOOKS = ("case", "resource")
-# Parameters and constants always stay root tasks: never put behind a case or resource
-_ROOT_ONLY = (Parameter, Constant)
-_PARAMETER_ROOT = (
-    "Parameters must be root tasks and can not have upstream dependencies ({!r} was "
-    "given one). Pass the value to the flow run instead: flow.run(parameters={{...}})."
-)
-
-
-class _InitSignature:
-    """`inspect.signature(cls)` from `cls.__init__` (a class that defines `__new__` would
-    otherwise show `__new__`'s `(*args, **kwargs)`); instances have no such attribute."""
-
-    def __get__(self, obj: Any, cls: type) -> inspect.Signature:
-        if obj is not None:
-            raise AttributeError("__signature__")
-        signature = inspect.signature(cls.__init__)  # type: ignore[misc]
-        return signature.replace(parameters=list(signature.parameters.values())[1:])
 
 
 class Flow:
@@ -78,14 +54,10 @@ class Flow:
     """
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
-        fn = args[0] if args else kwargs.get("fn")
-        if cls is Flow and fn is not None and callable(fn) and not isinstance(fn, str):
-            from prefect_compat.flows import Flow as V2Flow
+        v2 = _flow_building.v2_flow(args, kwargs) if cls is Flow else None
+        return super().__new__(cls) if v2 is None else v2
 
-            return V2Flow(*args, **kwargs)
-        return super().__new__(cls)
-
-    __signature__ = _InitSignature()  # `inspect.signature(Flow)`: __init__'s, not __new__'s
+    __signature__ = _flow_building.InitSignature()  # `inspect.signature(Flow)`: __init__'s
 
     def __init__(  # noqa: PLR0913, PLR0917 - Prefect's public signature
         self,
@@ -105,40 +77,19 @@ class Flow:
         environment: Any = None,
         result_handler: Any = None,
     ) -> None:
-        if not name:
-            raise ValueError("A name must be provided for the flow.")
-        if not isinstance(name, str):
-            raise TypeError(f"A flow's name must be a string (received {name!r}).")
-        self.name = name
+        self.name = _flow_building.checked_name(name)
         self.logger = get_logger(name)
         self.schedule = schedule
         self.executor = executor
         self.run_config = run_config
         self.storage = storage
         self.environment = environment
-        from prefect_compat.engine.result.base import check_result_argument
-
-        check_result_argument(result, f"Flow {name!r}")  # refuse a class or name now
-        if result_handler is not None:
-            from prefect_compat._compat.handlers import accept_result_handler
-
-            result = accept_result_handler(result, result_handler)
-        self.result = result
+        self.result = _flow_building.checked_result(result, result_handler, name)
         self.result_handler = result_handler
         self.terminal_state_handler = terminal_state_handler
         self.state_handlers = state_handler_list(state_handlers, on_failure)
         self._reset_graph()
-        for task in tasks or ():
-            self.add_task(task)
-        for edge in edges or ():
-            self.add_edge(
-                edge.upstream_task,
-                edge.downstream_task,
-                key=edge.key,
-                mapped=edge.mapped,
-                flattened=edge.flattened,
-                validate=validate,
-            )
+        _flow_building.add_given_graph(self, tasks, edges, validate)
         self.set_reference_tasks(reference_tasks or ())
 
     def _reset_graph(self) -> None:
@@ -186,21 +137,11 @@ class Flow:
 
     # -- `with Flow(...)` --------------------------------------------------------------
     def __enter__(self) -> Flow:
-        self._context_tokens.append(_context.push({"flow": self}))
+        _flow_building.enter_block(self)
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
-        _context.pop(self._context_tokens.pop())
-        unused = list(self._unused_task_tracker)
-        self._unused_task_tracker.clear()
-        if unused and exc_type is None:
-            warnings.warn(
-                f"Tasks were created but not added to the flow: {set(unused)}. They were "
-                f"instantiated inside `with Flow({self.name!r})` but never called, passed to "
-                "another task or added with flow.add_task(); they will not run.",
-                UserWarning,
-                stacklevel=2,
-            )
+        _flow_building.exit_block(self, exc_type)
 
     # -- keeping the indexes in step ------------------------------------------------
     def _sync(self) -> None:
@@ -235,11 +176,7 @@ class Flow:
         self._index.add_task(task)
         self._unused_task_tracker.discard(task)
         self._synced_now()
-        if not isinstance(task, _ROOT_ONLY):  # as in Prefect: never inside a case/resource
-            for key in _BLOCK_HOOKS:
-                block = _context.lookup(key, None)
-                if block is not None:
-                    block.add_task(task, self)
+        _flow_building.report_to_blocks(self, task)
         return task
 
     def add_edge(  # noqa: PLR0913 - Prefect's public signature
@@ -276,24 +213,13 @@ class Flow:
         if validate is None:
             validate = eager_validation()
         if key is not None:
-            _flow_editing.check_key_free(self, downstream_task, key, upstream_task)
-            if validate and not downstream_task._spec().accepts(key):
-                raise TypeError(
-                    f"Task {downstream_task.name!r}: run() got an unexpected keyword argument "
-                    f"{key!r} (edge from {upstream_task!r})"
-                )
+            _flow_queries.check_input_key(self, downstream_task, key, upstream_task, validate)
         added = [t for t in dict.fromkeys((upstream_task, downstream_task)) if t not in self.tasks]
         for task in added:
             self.add_task(task)
         self._insert_edge(edge)
         if validate:
-            try:
-                compile_graph(self)
-            except FlowCycleError:
-                self._delete_edge(edge)
-                for task in added:
-                    self._delete_task(task)
-                raise
+            _flow_queries.compile_or_take_back(self, edge, added)
         return edge
 
     def _edge_ends(self, upstream: Any, downstream: Any) -> tuple[Task, Task]:
@@ -303,7 +229,7 @@ class Flow:
         if not isinstance(downstream, Task):
             downstream = as_task(downstream, self)
         if isinstance(downstream, Parameter):
-            raise ValueError(_PARAMETER_ROOT.format(downstream))
+            raise _flow_building.parameter_root_error(downstream)
         return upstream, downstream
 
     def _insert_edge(self, edge: Edge) -> None:
@@ -328,7 +254,7 @@ class Flow:
 
     def _add_constants(self, task: Task, constants: dict[str, Any]) -> None:
         if isinstance(task, Parameter):
-            raise ValueError(_PARAMETER_ROOT.format(task))
+            raise _flow_building.parameter_root_error(task)
         for key, value in constants.items():
             if (task, key) in self._index.keyed:
                 _flow_editing.check_key_free(self, task, key, value)
@@ -436,13 +362,7 @@ class Flow:
         """
         if self._reference_tasks:
             return self._reference_tasks.copy()
-        self._sync()
-        return OrderedSet(
-            t
-            for t in self.tasks
-            if not t._exclude_from_terminal
-            and all(e.downstream_task._resource_cleanup for e in self._index.downstream[t])
-        )
+        return _flow_queries.default_reference_tasks(self)
 
     def parameters(self) -> OrderedSet[Parameter]:
         """The flow's Parameter tasks."""
@@ -457,44 +377,18 @@ class Flow:
         task_type: type | None = None,
     ) -> list[Task]:
         """Tasks matching every given filter (`tags`: the task has all of them)."""
-        wanted_tags = set(tags) if tags else set()
-        return [
-            t
-            for t in self.tasks
-            if (name is None or t.name == name)
-            and (slug is None or t.slug == slug)
-            and wanted_tags <= t.tags
-            and (task_type is None or isinstance(t, task_type))
-        ]
+        return _flow_queries.get_tasks(self, name, slug, tags, task_type)
 
     def sorted_tasks(self, root_tasks: Iterable[Task] | None = None) -> tuple[Task, ...]:
         """Tasks in run order; with `root_tasks`, only those and everything downstream.
 
         An empty `root_tasks` means all tasks; a root task not in the flow: ValueError.
         """
-        order = compile_graph(self).order
-        roots = list(root_tasks or ())
-        if not roots:
-            return order  # type: ignore[no-any-return]
-        for task in roots:
-            self._check_member(task)
-        reached: set[Task] = set()
-        stack = roots
-        while stack:
-            task = stack.pop()
-            if task not in reached:
-                reached.add(task)
-                stack.extend(e.downstream_task for e in self._index.downstream[task])
-        return tuple(t for t in order if t in reached)
+        return _flow_queries.sorted_tasks(self, root_tasks)
 
     def validate(self) -> None:
         """Raise ValueError for a cycle (naming its tasks), stray edges or reference tasks."""
-        self._sync()
-        if any(t not in self.tasks for t in self._reference_tasks):
-            raise ValueError("Some reference tasks are not contained in this flow.")
-        if any(not e.tasks <= self.tasks for e in self.edges):
-            raise ValueError("Some edges refer to tasks not contained in this flow.")
-        compile_graph(self)
+        _flow_queries.validate(self)
 
     def visualize(
         self,
@@ -532,27 +426,19 @@ class Flow:
 
     def serialize(self, build: bool = False) -> dict[str, Any]:
         """The flow as `FlowSchema` writes it (after `validate()`); `build` builds storage."""
-        from prefect_compat.core import _flow_persistence
-
         return _flow_persistence.serialize(self, build)
 
     def serialized_hash(self, build: bool = False) -> str:
         """A SHA-256 hex digest of `serialize(build)`: the same for the same structure."""
-        from prefect_compat.core import _flow_persistence
-
         return _flow_persistence.serialized_hash(self, build)
 
     def save(self, fpath: str | None = None) -> str:
         """Pickle the flow to `fpath` (default `<home_dir>/flows/<slug>.prefect`); the path."""
-        from prefect_compat.core import _flow_persistence
-
         return _flow_persistence.save(self, fpath)
 
     @staticmethod
     def load(fpath: str) -> Flow:
         """The flow saved at `fpath` by `Flow.save`."""
-        from prefect_compat.core import _flow_persistence
-
         return _flow_persistence.load(fpath)  # type: ignore[no-any-return]
 
     def register(  # noqa: PLR0913, PLR0917 - Prefect's public signature

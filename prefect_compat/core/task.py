@@ -31,10 +31,11 @@ import enum
 import inspect
 import logging
 import typing
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Callable, ClassVar
 
 from prefect_compat import _context
+from prefect_compat.core import _task_operators
 from prefect_compat.core._binding import (
     RunSpec,
     call_signature,
@@ -412,128 +413,32 @@ class Task(TaskV2, metaclass=TaskMetaclass):
 
         return TaskSchema().dump(self)  # type: ignore[no-any-return]
 
-    # -- operators: each builds a small task in the current flow ----------------------
-    def __iter__(self) -> Iterator[Task]:
-        if self.nout is None:
-            raise TypeError(
-                f"Task is not iterable ({self!r}). If your task returns multiple results, "
-                "pass `nout` to the task decorator/constructor, or provide a `Tuple` "
-                "return-type annotation to your task."
-            )
-        return (self[i] for i in range(self.nout))
-
-    def __getitem__(self, key: Any) -> Task:
-        from prefect_compat._compat.era import legacy_013
-        from prefect_compat.tasks.core.operators import GetItem
-
-        # 1.x names the task after the expression (`pair[0]`, `d[k]` for a task key);
-        # 0.13 left it "GetItem"
-        label = key.name if isinstance(key, Task) else repr(key)
-        name = None if legacy_013() else f"{self.name}[{label}]"
-        return GetItem(name=name).bind(self, key)
-
-    def __or__(self, other: Any) -> Any:
-        """`a | b`: make `b` run after `a`; returns `b` as given (a list stays a list)."""
-        self.set_downstream(_as_task(other))
-        return other
-
-    def __ror__(self, other: Any) -> Task:
-        self.set_upstream(_as_task(other))
-        return self
-
-    def pipe(_prefect_self, _prefect_task: Task, **kwargs: Any) -> Task:  # noqa: N805 - see below
-        """`self.pipe(t, **kw)` is `t(self, **kw)`; `self` itself is refused as a keyword."""
-        if "self" in kwargs:  # the call could not pass it on: Task.__call__ takes `self`
-            raise ValueError('You cannot use the keyword argument "self" in .pipe.')
-        return _prefect_task(_prefect_self, **kwargs)
-
-    def __add__(self, other: Any) -> Task:
-        return _op("Add", self, other)
-
-    def __radd__(self, other: Any) -> Task:
-        return _op("Add", other, self)
-
-    def __sub__(self, other: Any) -> Task:
-        return _op("Sub", self, other)
-
-    def __rsub__(self, other: Any) -> Task:
-        return _op("Sub", other, self)
-
-    def __mul__(self, other: Any) -> Task:
-        return _op("Mul", self, other)
-
-    def __rmul__(self, other: Any) -> Task:
-        return _op("Mul", other, self)
-
-    def __truediv__(self, other: Any) -> Task:
-        return _op("Div", self, other)
-
-    def __rtruediv__(self, other: Any) -> Task:
-        return _op("Div", other, self)
-
-    def __floordiv__(self, other: Any) -> Task:
-        return _op("FloorDiv", self, other)
-
-    def __rfloordiv__(self, other: Any) -> Task:
-        return _op("FloorDiv", other, self)
-
-    def __pow__(self, other: Any) -> Task:
-        return _op("Pow", self, other)
-
-    def __rpow__(self, other: Any) -> Task:
-        return _op("Pow", other, self)
-
-    def __mod__(self, other: Any) -> Task:
-        return _op("Mod", self, other)
-
-    def __rmod__(self, other: Any) -> Task:
-        return _op("Mod", other, self)
-
-    def __and__(self, other: Any) -> Task:
-        return _op("And", self, other)
-
-    def __rand__(self, other: Any) -> Task:
-        return _op("And", other, self)
-
-    def __gt__(self, other: Any) -> Task:  # type: ignore[override]
-        return _op("GreaterThan", self, other)
-
-    def __ge__(self, other: Any) -> Task:  # type: ignore[override]
-        return _op("GreaterThanOrEqual", self, other)
-
-    def __lt__(self, other: Any) -> Task:  # type: ignore[override]
-        return _op("LessThan", self, other)
-
-    def __le__(self, other: Any) -> Task:  # type: ignore[override]
-        return _op("LessThanOrEqual", self, other)
-
-    def is_equal(self, other: Any) -> Task:
-        """A task returning `self == other` (`==` itself compares identity)."""
-        return _op("Equal", self, other)
-
-    def is_not_equal(self, other: Any) -> Task:
-        return _op("NotEqual", self, other)
-
-    def not_(self) -> Task:
-        from prefect_compat.tasks.core.operators import Not
-
-        return Not().bind(self)
-
-    def or_(self, other: Any) -> Task:
-        """A task returning `self or other` (`|` sets a dependency instead)."""
-        return _op("Or", self, other)
-
-
-def _op(name: str, x: Any, y: Any) -> Task:
-    from prefect_compat.tasks.core import operators
-
-    return getattr(operators, name)().bind(x, y)  # type: ignore[no-any-return]
-
-
-def _as_task(value: Any) -> Task:
-    from prefect_compat.utilities.tasks import as_task
-
-    return as_task(value)
+    # -- operators: each builds a small task in the current flow (`_task_operators.py`) --
+    __iter__ = _task_operators.iterate
+    __getitem__ = _task_operators.getitem
+    __or__ = _task_operators.run_before
+    __ror__ = _task_operators.run_after
+    pipe = _task_operators.pipe
+    __add__, __radd__ = _task_operators.reflected_pair("Add", "add")
+    __sub__, __rsub__ = _task_operators.reflected_pair("Sub", "sub")
+    __mul__, __rmul__ = _task_operators.reflected_pair("Mul", "mul")
+    __truediv__, __rtruediv__ = _task_operators.reflected_pair("Div", "truediv")
+    __floordiv__, __rfloordiv__ = _task_operators.reflected_pair("FloorDiv", "floordiv")
+    __pow__, __rpow__ = _task_operators.reflected_pair("Pow", "pow")
+    __mod__, __rmod__ = _task_operators.reflected_pair("Mod", "mod")
+    __and__, __rand__ = _task_operators.reflected_pair("And", "and")
+    __gt__ = _task_operators.binary("GreaterThan", "__gt__")
+    __ge__ = _task_operators.binary("GreaterThanOrEqual", "__ge__")
+    __lt__ = _task_operators.binary("LessThan", "__lt__")
+    __le__ = _task_operators.binary("LessThanOrEqual", "__le__")
+    is_equal = _task_operators.binary(
+        "Equal", "is_equal", "A task returning `self == other` (`==` itself compares identity)."
+    )
+    is_not_equal = _task_operators.binary("NotEqual", "is_not_equal")
+    not_ = _task_operators.not_
+    or_ = _task_operators.binary(
+        "Or", "or_", "A task returning `self or other` (`|` sets a dependency instead)."
+    )
 
 
 def _imperative_flow(flow: Any) -> Any:
@@ -549,3 +454,4 @@ def _imperative_flow(flow: Any) -> Any:
 
 
 Task._run_spec = RunSpec.of(Task.run, "Task.run", drop_self=True)
+_task_operators.resolve_annotations(Task)
