@@ -266,7 +266,8 @@ def _until_finished(fr: FlowRun, options: dict[str, Any]) -> State:
             continue
         delay = (start - datetime.now(timezone.utc)).total_seconds()
         if delay > 0:  # Prefect says so only when there is something to wait for
-            flow.logger.info("Waiting for next available Task run at %s", start)
+            # ISO 8601 with a "T", as Prefect's pendulum 2 datetimes print
+            flow.logger.info("Waiting for next available Task run at %s", start.isoformat())
             time.sleep(delay)
     if isinstance(state.result, dict):
         merge_caches(state.result)
