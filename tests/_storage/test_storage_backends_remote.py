@@ -113,16 +113,6 @@ class TestS3Storage(StorageContract):
         assert storage.exists("absent-2.bin") is False
         assert operations == ["HeadObject", "HeadBucket", "HeadObject"]
 
-    def test_exists_in_a_missing_bucket_is_an_error_naming_it(self, s3_server, s3_bucket):
-        """Prefect's S3Result.exists raises NoSuchBucket; a False would send the run on to
-        compute the task and fail only at the write."""
-        storage = S3Storage("no-such-bucket-here", boto3_kwargs={"endpoint_url": s3_server})
-        with pytest.raises(StorageError, match="NoSuchBucket") as info:
-            storage.exists("k.bin")
-        assert not isinstance(info.value, NotFound)
-        assert "bucket 'no-such-bucket-here' does not exist" in str(info.value)
-        assert "'k.bin'" in str(info.value)
-
     def test_upload_options_are_put_object_arguments(self, s3_server, s3_bucket, s3_admin):
         options = {"ContentType": "application/x-prefect", "Metadata": {"flow": "etl"}}
         storage = S3Storage(s3_bucket, {"endpoint_url": s3_server}, upload_options=options)
@@ -131,12 +121,17 @@ class TestS3Storage(StorageContract):
         assert head["ContentType"] == "application/x-prefect"
         assert head["Metadata"] == {"flow": "etl"}
 
-    def test_missing_bucket_is_a_storage_error_not_a_missing_result(self, s3_server, s3_bucket):
+    @pytest.mark.parametrize("operation", ["read_bytes", "exists"])
+    def test_missing_bucket_is_a_storage_error_not_a_missing_result(
+        self, s3_server, s3_bucket, operation
+    ):
+        """exists() too: Prefect's S3Result.exists raises NoSuchBucket, and a False would
+        send the run on to compute the task and fail only at the write."""
         storage = S3Storage("no-such-bucket-here", boto3_kwargs={"endpoint_url": s3_server})
         with pytest.raises(StorageError, match="NoSuchBucket") as info:
-            storage.read_bytes("k.bin")
+            getattr(storage, operation)("k.bin")
         assert not isinstance(info.value, NotFound)
-        assert "'no-such-bucket-here'" in str(info.value)
+        assert "bucket 'no-such-bucket-here' does not exist" in str(info.value)
         assert "'k.bin'" in str(info.value)
 
     def test_refused_endpoint_is_a_storage_error_naming_bucket_and_key(self, s3_bucket):
