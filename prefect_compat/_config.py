@@ -121,8 +121,8 @@ def cast_string(value: str) -> Any:
         return True
     if upper == "FALSE":
         return False
-    try:
-        return ast.literal_eval(value)
+    try:  # leading blanks stripped as Python 3.10+'s literal_eval does, on 3.9 too
+        return ast.literal_eval(value.lstrip(" \t"))
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return value
 

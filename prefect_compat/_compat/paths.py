@@ -105,7 +105,7 @@ class DaskExecutor(_dask.DaskExecutor):
         logger = self.logger
         with ExitStack() as stack:
             if legacy_013():
-                self.logger = _NoInfo(logger)  # type: ignore[assignment]  # only while starting
+                self.logger = _NoInfo(logger, None)  # type: ignore[assignment]  # only while starting
             try:
                 stack.enter_context(super().start())
             finally:
