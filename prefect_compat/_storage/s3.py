@@ -222,9 +222,10 @@ class S3Storage:
         return True
 
     def _check_bucket(self, key: str) -> None:
-        """StorageError naming the bucket if it does not exist (or cannot be reached).
-        Asked once per storage: copies of a Result share it, so the misses of a whole
-        mapped run cost one extra request in all."""
+        """StorageError naming the bucket if S3 says it does not exist. Asked once per
+        storage: copies of a Result share it, so the misses of a whole mapped run cost
+        one extra request in all. Any other answer (a policy that allows reading keys
+        but denies HeadBucket, say) leaves the miss a plain False, as before."""
         if self.__dict__.get("_bucket_seen"):
             return
         try:
@@ -235,6 +236,8 @@ class S3Storage:
                 f"Cannot check {self._where(key)}: the bucket {self.bucket!r} does not "
                 "exist (NoSuchBucket). Create it, or fix the bucket name."
             ) from exc
+        except StorageError:
+            pass
         self.__dict__["_bucket_seen"] = True
 
     def delete(self, key: str) -> None:

@@ -121,6 +121,19 @@ class TestS3Storage(StorageContract):
         assert head["ContentType"] == "application/x-prefect"
         assert head["Metadata"] == {"flow": "etl"}
 
+    def test_a_miss_stays_false_when_head_bucket_is_denied(self, storage, s3_hook):
+        """A policy may allow reading keys but deny HeadBucket: the miss is a plain False,
+        only a bucket S3 says is missing raises."""
+        from types import SimpleNamespace
+
+        def deny(**_):
+            forbidden = {"Error": {"Code": "403", "Message": "Forbidden"}}
+            return SimpleNamespace(status_code=403, headers={}), forbidden
+
+        s3_hook(storage.client, "before-call.s3.HeadBucket", deny)
+        assert storage.exists("absent.bin") is False
+        assert storage.exists("absent-too.bin") is False
+
     @pytest.mark.parametrize("operation", ["read_bytes", "exists"])
     def test_missing_bucket_is_a_storage_error_not_a_missing_result(
         self, s3_server, s3_bucket, operation
