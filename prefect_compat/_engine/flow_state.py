@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Sequence
 
 from prefect_compat import _context
+from prefect_compat._datetime import DateTime
 from prefect_compat.engine.state import Cached, Mapped, Paused, Resume, Scheduled, State
 
 __all__ = [
@@ -104,7 +105,7 @@ def _run_date(frame: dict[str, Any], now: datetime) -> datetime:
     date = frame.get("date") or _context.get("date")
     if isinstance(date, str):
         try:
-            parsed = datetime.fromisoformat(date)
+            parsed = DateTime.fromisoformat(date)
         except ValueError:
             FLOW_LOGGER.warning(
                 "`date` was set in the context manually but could not be parsed (%r); the "
@@ -155,7 +156,7 @@ def flow_frame(
     frame.setdefault("flow_id", flow.name)
     frame.setdefault("flow_run_id", _context.get("flow_run_id") or str(uuid.uuid4()))
     frame.setdefault("flow_run_name", _context.get("flow_run_name") or frame["flow_run_id"])
-    now = datetime.now(timezone.utc)
+    now = DateTime.now(timezone.utc)  # prints as Prefect's pendulum times (_datetime.py)
     frame.setdefault("scheduled_start_time", now)
     for key, value in _date_keys(_run_date(frame, now)).items():
         frame.setdefault(key, value)

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from prefect_compat import _context
+from prefect_compat._datetime import as_datetime
 from prefect_compat.core._binding import resolve_flow
 from prefect_compat.core.task import Task
 
@@ -125,7 +126,7 @@ def parse_datetime(name: str, value: Any) -> datetime.datetime | None:
         )
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=datetime.timezone.utc)
-    return parsed
+    return as_datetime(parsed)  # prints as Prefect's pendulum DateTime (_datetime.py)
 
 
 _DATE_TIME = re.compile(r"(?P<date>[^Tt ]+)(?:[Tt ](?P<time>.+))?")

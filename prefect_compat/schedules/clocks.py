@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
+from prefect_compat._datetime import as_datetime
 from prefect_compat.schedules import _time
 
 __all__ = ["Clock", "ClockEvent", "CronClock", "DatesClock", "IntervalClock", "RRuleClock"]
@@ -46,7 +47,7 @@ class ClockEvent:
         parameter_defaults: dict | None = None,
         labels: list[str] | None = None,
     ) -> None:
-        self.start_time = start_time
+        self.start_time = as_datetime(start_time)  # prints as Prefect's pendulum times
         self.parameter_defaults = parameter_defaults or {}
         self.labels = labels
 

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
+from prefect_compat._datetime import as_datetime
 from prefect_compat.schedules import _time
 from prefect_compat.schedules._legacy import OneTimeSchedule, UnionSchedule
 from prefect_compat.schedules.clocks import Clock, ClockEvent, CronClock, IntervalClock, RRuleClock
@@ -123,7 +124,7 @@ class Schedule:
         for event in checked:
             if not self._passes(event.start_time):
                 continue
-            when = self._adjust(event.start_time)
+            when = as_datetime(self._adjust(event.start_time))  # adjustments may give datetimes
             if return_events:
                 found.append(ClockEvent(when, event.parameter_defaults, event.labels))
             else:

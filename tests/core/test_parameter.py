@@ -97,6 +97,7 @@ def test_datetime_parameter_parses_iso_strings(given, expected):
     assert value == expected
     if value is not None:
         assert value.utcoffset() == expected.utcoffset()
+        assert str(value) == expected.isoformat()  # as pendulum 2 prints it, with a "T"
 
 
 def test_datetime_parameter_rejects_garbage_naming_the_parameter():

@@ -625,3 +625,23 @@ def test_flow_result_with_callable_target_writes_target_and_caches(tmp_path):
     assert type(second.result[p]) is Cached
     assert second.result[p].result == 41
     assert calls == [1]
+
+
+def test_date_fields_in_a_location_are_named_as_prefect_names_them(tmp_path):
+    """`{date}` and `{scheduled_start_time}` render as Prefect's pendulum 2 times print:
+    ISO 8601 with a "T" (a plain datetime would put a space there and move the file)."""
+    moment = datetime.datetime(2021, 2, 3, 4, 5, 6, tzinfo=datetime.timezone.utc)
+
+    @task(result=LocalResult(dir=str(tmp_path), location="{date}--{scheduled_start_time}"))
+    def stamped():
+        return 1
+
+    with Flow("dates") as flow:
+        stamped()
+    with prefect_compat.context(checkpointing=True, date="2021-02-03T04:05:06+00:00"):
+        state = flow.run()
+    assert state.is_successful()
+    (name,) = os.listdir(tmp_path)
+    date_part, start_part = name.split("--")
+    assert date_part == "2021-02-03T04:05:06+00:00" == moment.isoformat()
+    assert "T" in start_part and " " not in start_part

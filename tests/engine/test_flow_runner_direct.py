@@ -105,6 +105,8 @@ def test_flow_initialize_run_fills_the_dicts_it_was_given():
     assert context["parameters"] == {"px": 10, "py": 2}
     assert context["flow_name"] == "F"
     assert isinstance(context["scheduled_start_time"], datetime.datetime)
+    for key in ("date", "scheduled_start_time"):  # printed as Prefect's pendulum 2 times
+        assert str(context[key]) == context[key].isoformat() and "T" in str(context[key])
     today = context["date"].strftime("%Y-%m-%d")
     assert context["today"] == today and context["today_nodash"] == today.replace("-", "")
     assert {"yesterday", "tomorrow", "yesterday_nodash", "tomorrow_nodash"} <= set(context)

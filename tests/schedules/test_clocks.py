@@ -236,10 +236,14 @@ def test_interval_clock_never_returns_after_itself():
     ]
 
 
-def test_results_are_plain_aware_datetimes_in_the_start_zone():
+def test_results_are_aware_datetimes_in_the_start_zone_printed_as_pendulum_does():
     clock = clocks.IntervalClock(timedelta(hours=1), start_date=ny(2020, 1, 1))
     (first,) = Schedule([clock]).next(1, after=ny(2020, 6, 1))
-    assert type(first) is datetime
+    (event,) = Schedule([clock]).next(1, after=ny(2020, 6, 1), return_events=True)
+    for value in (first, event.start_time):
+        assert isinstance(value, datetime) and type(value).__name__ == "DateTime"
+        assert value == datetime(2020, 6, 1, 1, 0, tzinfo=NY)
+        assert str(value) == f"{value}" == "2020-06-01T01:00:00-04:00"  # pendulum 2's str
     assert first.tzinfo is NY
     (utc,) = Schedule([clocks.IntervalClock(timedelta(hours=1))]).next(1)
     assert utc.utcoffset() == timedelta(0)
