@@ -14,6 +14,8 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Type, TypeVar, Union
 
+from prefect_compat._datetime import as_datetime
+
 if TYPE_CHECKING:
     from prefect_compat.engine.result.base import Result
     from prefect_compat.engine.state import State
@@ -23,15 +25,16 @@ _EQ_IGNORED = frozenset({"context", "message"})
 
 
 def _utc(value: datetime | None, owner: object, argument: str) -> datetime | None:
-    """Aware datetimes unchanged; naive ones taken as UTC; a date is its midnight, UTC."""
+    """Aware datetimes kept; naive ones taken as UTC; a date is its midnight, UTC. The
+    result prints as Prefect's pendulum times do (`_datetime.DateTime`)."""
     if value is None:
         return None
     try:
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=timezone.utc)
     except AttributeError:
-        return _from_date(value, owner, argument)
-    return value
+        value = _from_date(value, owner, argument)
+    return as_datetime(value)  # type: ignore[no-any-return]
 
 
 def _from_date(value: Any, owner: object, argument: str) -> datetime:

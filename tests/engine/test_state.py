@@ -428,3 +428,17 @@ def test_a_safe_result_is_kept_as_the_state_result_as_0_13_keeps_it():
             state.result = safe
         assert state._result is safe
         assert state.result == "s3://bucket/key"
+
+
+def test_state_times_print_as_prefects_pendulum_times():
+    """Scheduled/Retrying start times and Cached expirations print with a "T", as the
+    pendulum DateTimes of Prefect 1.4.1 do, and still equal the datetimes given."""
+    given = datetime(2021, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    for value in (
+        S.Scheduled(start_time=given).start_time,
+        S.Retrying(start_time=given.replace(tzinfo=None)).start_time,
+        S.Cached(cached_result_expiration=given).cached_result_expiration,
+    ):
+        assert value == given and isinstance(value, datetime)
+        assert str(value) == "2021-01-02T03:04:05+00:00"
+    assert "T" in str(S.Scheduled().start_time)
