@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-__all__ = ["DateTime", "as_datetime"]
+__all__ = ["DateTime", "as_datetime", "wall_fields"]
 
 
 class DateTime(datetime):
@@ -27,18 +27,22 @@ class DateTime(datetime):
         return self.isoformat()
 
 
+def wall_fields(value: datetime) -> tuple[int, int, int, int, int, int, int]:
+    """The wall-clock fields of `value`, year to microsecond (a datetime's first seven
+    constructor arguments)."""
+    return (
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+        value.microsecond,
+    )
+
+
 def as_datetime(value: Any) -> Any:
     """`value` as a `DateTime` when it is a plain datetime; anything else unchanged."""
     if type(value) is datetime:
-        return DateTime(
-            value.year,
-            value.month,
-            value.day,
-            value.hour,
-            value.minute,
-            value.second,
-            value.microsecond,
-            value.tzinfo,
-            fold=value.fold,
-        )
+        return DateTime(*wall_fields(value), value.tzinfo, fold=value.fold)
     return value

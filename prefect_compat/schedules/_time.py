@@ -19,6 +19,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
+from prefect_compat._datetime import wall_fields
+
 __all__ = ["UTC", "add_absolute", "aware", "default_start", "now", "resolve", "wall", "zone_of"]
 
 UTC = timezone.utc
@@ -58,17 +60,7 @@ def aware(value: Any, argument: str = "datetime") -> datetime:
         raise TypeError(f"`{argument}` must be a datetime.datetime, got {value!r}")
     tz = value.tzinfo
     tz = timezone.utc if tz is None or value.utcoffset() is None else zone_of(tz)
-    result = datetime(
-        value.year,
-        value.month,
-        value.day,
-        value.hour,
-        value.minute,
-        value.second,
-        value.microsecond,
-        tzinfo=tz,
-        fold=value.fold,
-    )
+    result = datetime(*wall_fields(value), tzinfo=tz, fold=value.fold)
     if result.fold and result.replace(fold=0).utcoffset() == result.utcoffset():
         # pendulum 3 sets fold=1 on every time; it only means something in an overlap
         result = result.replace(fold=0)
