@@ -13,7 +13,9 @@ class. pendulum's own methods (`.add()`, `.in_tz()`) are not provided.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TypeVar, cast
+
+T = TypeVar("T")
 
 __all__ = ["DateTime", "as_datetime", "wall_fields"]
 
@@ -41,8 +43,9 @@ def wall_fields(value: datetime) -> tuple[int, int, int, int, int, int, int]:
     )
 
 
-def as_datetime(value: Any) -> Any:
+def as_datetime(value: T) -> T:
     """`value` as a `DateTime` when it is a plain datetime; anything else unchanged."""
-    if type(value) is datetime:
-        return DateTime(*wall_fields(value), value.tzinfo, fold=value.fold)
-    return value
+    if type(value) is not datetime:
+        return value
+    moment = cast(datetime, value)
+    return cast(T, DateTime(*wall_fields(moment), moment.tzinfo, fold=moment.fold))

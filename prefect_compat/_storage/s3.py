@@ -118,6 +118,8 @@ def _frozen(value: Any) -> str:
 class S3Storage:
     """Objects in `bucket`; the location recorded for a key is the key itself."""
 
+    _bucket_seen = False  # the bucket is known to exist (see `_check_bucket`)
+
     def __init__(
         self,
         bucket: str,
@@ -218,7 +220,7 @@ class S3Storage:
         except NotFound:
             self._check_bucket(key)
             return False
-        self.__dict__["_bucket_seen"] = True
+        self._bucket_seen = True
         return True
 
     def _check_bucket(self, key: str) -> None:
@@ -226,7 +228,7 @@ class S3Storage:
         storage: copies of a Result share it, so the misses of a whole mapped run cost
         one extra request in all. Any other answer (a policy that allows reading keys
         but denies HeadBucket, say) leaves the miss a plain False, as before."""
-        if self.__dict__.get("_bucket_seen"):
+        if self._bucket_seen:
             return
         try:
             with self._translated("check", key):
@@ -238,7 +240,7 @@ class S3Storage:
             ) from exc
         except StorageError:
             pass
-        self.__dict__["_bucket_seen"] = True
+        self._bucket_seen = True
 
     def delete(self, key: str) -> None:
         """Delete `key`; NotFound if absent (S3's DELETE itself succeeds on missing keys)."""

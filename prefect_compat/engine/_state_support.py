@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Type, TypeVar, Union
 
-from prefect_compat._datetime import as_datetime
+from prefect_compat._datetime import DateTime, as_datetime
 
 if TYPE_CHECKING:
     from prefect_compat.engine.result.base import Result
@@ -34,12 +34,12 @@ def _utc(value: datetime | None, owner: object, argument: str) -> datetime | Non
             value = value.replace(tzinfo=timezone.utc)
     except AttributeError:
         value = _from_date(value, owner, argument)
-    return as_datetime(value)  # type: ignore[no-any-return]
+    return as_datetime(value)
 
 
 def _from_date(value: Any, owner: object, argument: str) -> datetime:
     if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+        return DateTime(value.year, value.month, value.day, tzinfo=timezone.utc)
     raise TypeError(
         f"{type(owner).__name__}({argument}=...) must be a datetime (naive ones are "
         f"read as UTC), got {type(value).__name__} {value!r}; convert it first, e.g. "
